@@ -1,0 +1,1 @@
+"""The rule engine: load YAML, validate, compile to callables, evaluate, route, test."""
