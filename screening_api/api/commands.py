@@ -6,5 +6,5 @@ import argparse
 from typing import Any
 
 
-def register(commands: "argparse._SubParsersAction[Any]") -> None:
+def register(commands: argparse._SubParsersAction[Any]) -> None:
     """Add the service's subcommands to the ``screening-api`` parser."""
