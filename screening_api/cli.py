@@ -96,7 +96,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_FINDINGS
     stamped = decision.model_copy(
-        update={"decision_id": str(uuid4()), "screened_at": datetime.now(UTC)})
+        update={"decision_id": str(uuid4()), "screened_at": datetime.now(UTC)}
+    )
     print(stamped.model_dump_json(indent=2, exclude_none=True))
     return EXIT_OK
 
@@ -122,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="screening-api",
         description="Extra-familial harm screening: transparent YAML rules, explained "
-                    "decisions. Exit codes: 0 good, 1 findings, 2 usage.")
+        "decisions. Exit codes: 0 good, 1 findings, 2 usage.",
+    )
     parser.add_argument("--version", action="version", version=f"screening-api {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -131,8 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = rules_commands.add_parser("check", help="report every error and warning")
     check.add_argument("dir", nargs="?", help="ruleset folder (default: bundled rules)")
     check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--warnings-as-errors", action="store_true",
-                       help="exit 1 on warnings too")
+    check.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
     check.set_defaults(func=cmd_rules_check)
     test = rules_commands.add_parser("test", help="run the ruleset's YAML tests and coverage")
     test.add_argument("dir", nargs="?", help="ruleset folder (default: bundled rules)")
@@ -144,14 +145,18 @@ def build_parser() -> argparse.ArgumentParser:
     screen_cmd.add_argument("file", help="referral JSON file, or - for standard input")
     screen_cmd.add_argument("--rules", help="ruleset folder (default: bundled rules)")
     screen_cmd.add_argument("--explain", choices=("summary", "full"), default="summary")
-    screen_cmd.add_argument("--as-of", type=_iso_date,
-                            help="judge on this date (default: the referral's as_of, or today)")
+    screen_cmd.add_argument(
+        "--as-of",
+        type=_iso_date,
+        help="judge on this date (default: the referral's as_of, or today)",
+    )
     screen_cmd.set_defaults(func=cmd_screen)
 
     schemas = commands.add_parser("schemas", help="write the JSON Schemas to openapi/")
     schemas.add_argument("--out", default="openapi", help="folder to write to")
-    schemas.add_argument("--check", action="store_true",
-                         help="only report schemas that are out of date")
+    schemas.add_argument(
+        "--check", action="store_true", help="only report schemas that are out of date"
+    )
     schemas.set_defaults(func=cmd_schemas)
 
     register_api_commands(commands)

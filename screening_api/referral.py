@@ -331,9 +331,7 @@ class Referral(BaseModel):
     )
     subject: Subject
     referrer: Referrer | None = None
-    indicators: Annotated[
-        dict[IndicatorCode, Observation], Field(max_length=MAX_INDICATORS)
-    ] = {}
+    indicators: Annotated[dict[IndicatorCode, Observation], Field(max_length=MAX_INDICATORS)] = {}
     contexts: Contexts = Contexts()
     narrative: Annotated[StrictStr, Field(max_length=MAX_NARRATIVE_CHARS)] | None = None
     monitoring: Monitoring | None = None

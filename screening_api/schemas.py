@@ -36,14 +36,17 @@ def _field_leaves() -> list[dict[str, Any]]:
                 scalar = {"type": "boolean"}
             else:
                 scalar = {"type": "integer", "minimum": 0}
-            operand = ({"type": "array", "items": scalar, "minItems": 1}
-                       if operator.takes_list else scalar)
-            leaves.append({
-                "type": "object",
-                "properties": {"field": {"const": spec.name}, operator.name: operand},
-                "required": ["field", operator.name],
-                "additionalProperties": False,
-            })
+            operand = (
+                {"type": "array", "items": scalar, "minItems": 1} if operator.takes_list else scalar
+            )
+            leaves.append(
+                {
+                    "type": "object",
+                    "properties": {"field": {"const": spec.name}, operator.name: operand},
+                    "required": ["field", operator.name],
+                    "additionalProperties": False,
+                }
+            )
     return leaves
 
 
@@ -53,26 +56,33 @@ def rule_file_schema() -> dict[str, Any]:
     group = {"type": "array", "items": condition, "minItems": 1}
     reference = {
         "type": "object",
-        "properties": {"title": {"type": "string"},
-                       "url": {"type": "string", "pattern": "^https://"},
-                       "section": {"type": "string"}},
+        "properties": {
+            "title": {"type": "string"},
+            "url": {"type": "string", "pattern": "^https://"},
+            "section": {"type": "string"},
+        },
         "required": ["title", "url"],
         "additionalProperties": False,
     }
+    indicator_properties: dict[str, Any] = {
+        "indicator": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9_]{1,63}$",
+            "description": "a code from indicators.yaml",
+        },
+        "recency": _list_of(Recency),
+        "source": _list_of(Source),
+        "count_at_least": {"type": "integer", "minimum": 1},
+        "within_days": {"type": "integer", "minimum": 1, "maximum": 3650},
+    }
+    if set(indicator_properties) != {"indicator", *INDICATOR_OPTIONS}:
+        raise AssertionError("rule-file schema and rule parser disagree on indicator options")
     indicator_leaf = {
         "type": "object",
-        "properties": {
-            "indicator": {"type": "string", "pattern": "^[a-z][a-z0-9_]{1,63}$",
-                          "description": "a code from indicators.yaml"},
-            "recency": _list_of(Recency),
-            "source": _list_of(Source),
-            "count_at_least": {"type": "integer", "minimum": 1},
-            "within_days": {"type": "integer", "minimum": 1, "maximum": 3650},
-        },
+        "properties": indicator_properties,
         "required": ["indicator"],
         "additionalProperties": False,
     }
-    assert set(indicator_leaf["properties"]) == {"indicator", *INDICATOR_OPTIONS}  # type: ignore[arg-type]
     rule = {
         "type": "object",
         "properties": {
@@ -94,8 +104,19 @@ def rule_file_schema() -> dict[str, Any]:
             "superseded_by": {"type": "string", "pattern": RULE_ID.pattern},
             "when": condition,
         },
-        "required": ["id", "title", "status", "version", "owner", "effective_from", "domains",
-                     "contexts", "level", "rationale", "when"],
+        "required": [
+            "id",
+            "title",
+            "status",
+            "version",
+            "owner",
+            "effective_from",
+            "domains",
+            "contexts",
+            "level",
+            "rationale",
+            "when",
+        ],
         "additionalProperties": False,
     }
     return {
@@ -107,23 +128,47 @@ def rule_file_schema() -> dict[str, Any]:
         "items": {"$ref": "#/$defs/rule"},
         "$defs": {
             "rule": rule,
-            "condition": {"oneOf": [
-                {"type": "object", "properties": {"all": group}, "required": ["all"],
-                 "additionalProperties": False},
-                {"type": "object", "properties": {"any": group}, "required": ["any"],
-                 "additionalProperties": False},
-                {"type": "object", "properties": {"not": condition}, "required": ["not"],
-                 "additionalProperties": False},
-                {"type": "object",
-                 "properties": {"at_least": {"type": "integer", "minimum": 1}, "of": group},
-                 "required": ["at_least", "of"], "additionalProperties": False},
-                indicator_leaf,
-                {"type": "object",
-                 "properties": {"mentions": {"type": "string",
-                                             "description": "a lexicon id from lexicons/"}},
-                 "required": ["mentions"], "additionalProperties": False},
-                {"oneOf": _field_leaves()},
-            ]},
+            "condition": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "properties": {"all": group},
+                        "required": ["all"],
+                        "additionalProperties": False,
+                    },
+                    {
+                        "type": "object",
+                        "properties": {"any": group},
+                        "required": ["any"],
+                        "additionalProperties": False,
+                    },
+                    {
+                        "type": "object",
+                        "properties": {"not": condition},
+                        "required": ["not"],
+                        "additionalProperties": False,
+                    },
+                    {
+                        "type": "object",
+                        "properties": {"at_least": {"type": "integer", "minimum": 1}, "of": group},
+                        "required": ["at_least", "of"],
+                        "additionalProperties": False,
+                    },
+                    indicator_leaf,
+                    {
+                        "type": "object",
+                        "properties": {
+                            "mentions": {
+                                "type": "string",
+                                "description": "a lexicon id from lexicons/",
+                            }
+                        },
+                        "required": ["mentions"],
+                        "additionalProperties": False,
+                    },
+                    {"oneOf": _field_leaves()},
+                ]
+            },
         },
     }
 

@@ -49,20 +49,34 @@ def check_indicators(referral: Referral, ruleset: RuleSet) -> None:
         field = f"indicators.{code}"
         if indicator is None:
             hint = did_you_mean(code, ruleset.indicators)
-            problems.append(Problem(field, f"unknown indicator code '{code}': it is not in the "
-                                    f"indicator catalogue{' (' + hint + ')' if hint else ''}"))
+            problems.append(
+                Problem(
+                    field,
+                    f"unknown indicator code '{code}': it is not in the "
+                    f"indicator catalogue{' (' + hint + ')' if hint else ''}",
+                )
+            )
         elif indicator.kind is IndicatorKind.FLAG and observation.count is not None:
             problems.append(Problem(field, f"'{code}' is a flag indicator and takes no count"))
-        elif (indicator.kind is IndicatorKind.COUNT and observation.status is Presence.PRESENT
-              and observation.count is None):
-            problems.append(Problem(field, f"'{code}' is a count indicator: give 'count' "
-                                    "(and 'window_days') when it is present"))
+        elif (
+            indicator.kind is IndicatorKind.COUNT
+            and observation.status is Presence.PRESENT
+            and observation.count is None
+        ):
+            problems.append(
+                Problem(
+                    field,
+                    f"'{code}' is a count indicator: give 'count' "
+                    "(and 'window_days') when it is present",
+                )
+            )
     if problems:
         raise ReferralError(problems)
 
 
-def screen(referral: Referral, ruleset: RuleSet, *, as_of: date | None = None,
-           explain: Explain = "summary") -> Decision:
+def screen(
+    referral: Referral, ruleset: RuleSet, *, as_of: date | None = None, explain: Explain = "summary"
+) -> Decision:
     """Screen one referral against a ruleset and explain the result.
 
     ``as_of`` is the date rules are judged on (their effective windows); it defaults to the
@@ -71,8 +85,14 @@ def screen(referral: Referral, ruleset: RuleSet, *, as_of: date | None = None,
     """
     judged_on = as_of or referral.as_of
     if judged_on is None:
-        raise ReferralError([Problem("as_of", "a date to judge on is required: give as_of "
-                                     "in the referral or to screen()")])
+        raise ReferralError(
+            [
+                Problem(
+                    "as_of",
+                    "a date to judge on is required: give as_of in the referral or to screen()",
+                )
+            ]
+        )
     check_indicators(referral, ruleset)
     facts = Facts(referral, referral.indicators, ruleset.matcher.scan(referral.narrative))
 
@@ -103,9 +123,16 @@ def screen(referral: Referral, ruleset: RuleSet, *, as_of: date | None = None,
     routed = route(summary, ruleset.routing, ruleset.pathways)
     pathways = tuple(
         PathwayRecommendation(
-            pathway_id=r.pathway.id, title=r.pathway.title, priority=r.pathway.priority,
-            primary=index == 0, owner_team=r.pathway.owner_team, advice=r.pathway.advice,
-            rows=r.rows, rules=r.rules, references=_references(r.pathway.references))
+            pathway_id=r.pathway.id,
+            title=r.pathway.title,
+            priority=r.pathway.priority,
+            primary=index == 0,
+            owner_team=r.pathway.owner_team,
+            advice=r.pathway.advice,
+            rows=r.rows,
+            rules=r.rules,
+            references=_references(r.pathway.references),
+        )
         for index, r in enumerate(routed)
     )
     return Decision(
@@ -117,10 +144,13 @@ def screen(referral: Referral, ruleset: RuleSet, *, as_of: date | None = None,
         flags=tuple(_flag(c.rule, e) for c, e in fired),
         shadow_flags=tuple(_flag(c.rule, e) for c, e in shadow),
         information_gaps=_gaps(open_rules, outcome),
-        not_fired=(tuple(_trace(c.rule, e) for c, e in open_rules)
-                   if explain == "full" else None),
-        provenance=Provenance(ruleset_id=ruleset.id, ruleset_version=ruleset.version,
-                              ruleset_sha256=ruleset.sha256, engine_version=__version__),
+        not_fired=(tuple(_trace(c.rule, e) for c, e in open_rules) if explain == "full" else None),
+        provenance=Provenance(
+            ruleset_id=ruleset.id,
+            ruleset_version=ruleset.version,
+            ruleset_sha256=ruleset.sha256,
+            engine_version=__version__,
+        ),
         notice=DECISION_SUPPORT_NOTICE,
     )
 
@@ -141,8 +171,13 @@ def _outcome(referral: Referral, ruleset: RuleSet, fired: Sequence[Rule]) -> Out
             if rule.urgent:
                 urgent_domains.add(domain)
     domains = tuple(
-        DomainOutcome(domain=d, label=d.label, level=levels[d], urgent=d in urgent_domains,
-                      rules=tuple(behind[d]))
+        DomainOutcome(
+            domain=d,
+            label=d.label,
+            level=levels[d],
+            urgent=d in urgent_domains,
+            rules=tuple(behind[d]),
+        )
         for d in sorted(levels, key=lambda d: (-levels[d].rank, list(Domain).index(d)))
     )
     overall = max(levels.values(), key=lambda level: level.rank, default=Level.NONE)
@@ -164,26 +199,31 @@ def _outcome(referral: Referral, ruleset: RuleSet, fired: Sequence[Rule]) -> Out
     )
 
 
-def _contexts(referral: Referral, ruleset: RuleSet,
-              fired: Sequence[Rule]) -> tuple[ContextOutcome, ...]:
+def _contexts(
+    referral: Referral, ruleset: RuleSet, fired: Sequence[Rule]
+) -> tuple[ContextOutcome, ...]:
     named: dict[ContextTag, list[str]] = {tag: [] for tag in ContextTag}
     contexts = referral.contexts
     for place in contexts.places:
         named[ContextTag.PLACES].append(
-            place.type.value.replace("_", " ") + (f" ({place.area})" if place.area else ""))
+            place.type.value.replace("_", " ") + (f" ({place.area})" if place.area else "")
+        )
     for online in contexts.online:
         named[ContextTag.ONLINE].append(
-            online.kind.value.replace("_", " ") + (f" ({online.platform})"
-                                                   if online.platform else ""))
+            online.kind.value.replace("_", " ")
+            + (f" ({online.platform})" if online.platform else "")
+        )
     if contexts.peers is not None:
         if contexts.peers.group_size is not None:
             named[ContextTag.PEOPLE].append(f"peer group of {contexts.peers.group_size}")
         if contexts.peers.linked_referrals:
             named[ContextTag.PEOPLE].append(
-                f"{len(contexts.peers.linked_referrals)} linked referral(s)")
+                f"{len(contexts.peers.linked_referrals)} linked referral(s)"
+            )
     if contexts.school is not None:
         named[ContextTag.SCHOOL].append(
-            f"school setting: {contexts.school.setting.value.replace('_', ' ')}")
+            f"school setting: {contexts.school.setting.value.replace('_', ' ')}"
+        )
     for code, observation in sorted(referral.indicators.items()):
         indicator = ruleset.indicators[code]
         if observation.status is Presence.PRESENT:
@@ -198,9 +238,15 @@ def _contexts(referral: Referral, ruleset: RuleSet,
 
 def _flag(rule: Rule, explained: Explained) -> Flag:
     return Flag(
-        rule_id=rule.id, version=rule.version, title=rule.title, level=rule.level,
-        urgent=rule.urgent, domains=rule.domains, contexts=rule.contexts,
-        rationale=rule.rationale, references=_references(rule.references),
+        rule_id=rule.id,
+        version=rule.version,
+        title=rule.title,
+        level=rule.level,
+        urgent=rule.urgent,
+        domains=rule.domains,
+        contexts=rule.contexts,
+        rationale=rule.rationale,
+        references=_references(rule.references),
         suggests_cin_factors=rule.suggests_cin_factors,
         evidence=tuple(leaf.evidence for leaf in explained.leaves() if leaf.evidence),
     )
@@ -222,14 +268,17 @@ def deciding_leaf(node: Explained) -> Explained | None:
 def _trace(rule: Rule, explained: Explained) -> RuleTrace:
     stopped = deciding_leaf(explained)
     return RuleTrace(
-        rule_id=rule.id, title=rule.title, result=as_truth(explained.result),
+        rule_id=rule.id,
+        title=rule.title,
+        result=as_truth(explained.result),
         failed_leaf=stopped.evidence if stopped else None,
         evidence=tuple(leaf.evidence for leaf in explained.leaves() if leaf.evidence),
     )
 
 
-def _gaps(open_rules: Sequence[tuple[CompiledRule, Explained]],
-          outcome: Outcome) -> tuple[InformationGap, ...]:
+def _gaps(
+    open_rules: Sequence[tuple[CompiledRule, Explained]], outcome: Outcome
+) -> tuple[InformationGap, ...]:
     """Undetermined rules with some evidence already, ranked by what knowing more could change.
 
     A rule with no leaf true yet is not listed: asking about every unknown fact of every rule
@@ -241,7 +290,8 @@ def _gaps(open_rules: Sequence[tuple[CompiledRule, Explained]],
         rule = compiled.rule
         leaves = explained.leaves()
         if explained.result is not None or not any(
-                leaf.result is True and not leaf.negated for leaf in leaves):
+            leaf.result is True and not leaf.negated for leaf in leaves
+        ):
             continue
         facts = {leaf.fact: None for leaf in leaves if leaf.result is None and leaf.fact}
         change, weight = _could_change(rule, current, outcome.urgent)
@@ -249,9 +299,12 @@ def _gaps(open_rules: Sequence[tuple[CompiledRule, Explained]],
     ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
     return tuple(
         InformationGap(
-            rank=rank, rule_id=rule.id, title=rule.title,
+            rank=rank,
+            rule_id=rule.id,
+            title=rule.title,
             unknown_facts=tuple(Fact(kind=k, name=n, label=label) for k, n, label in facts),
-            could_change=change)
+            could_change=change,
+        )
         for rank, (_, _, _, rule, facts, change) in enumerate(ranked, start=1)
     )
 

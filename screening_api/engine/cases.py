@@ -15,8 +15,18 @@ from screening_api.engine.source import Path_, iter_yaml_files, load_document
 from screening_api.referral import Presence, Recency, Referral
 from screening_api.vocabulary import Domain, Level
 
-EXPECT_KEYS = ("fired", "not_fired", "only_fired", "levels", "overall_level", "urgent",
-               "harm_indicated", "pathways", "primary_pathway", "gaps")
+EXPECT_KEYS = (
+    "fired",
+    "not_fired",
+    "only_fired",
+    "levels",
+    "overall_level",
+    "urgent",
+    "harm_indicated",
+    "pathways",
+    "primary_pathway",
+    "gaps",
+)
 _RECENCIES = {member.value for member in Recency}
 _PRESENCES = {member.value for member in Presence}
 
@@ -95,15 +105,25 @@ def read_cases(root: Path, report: Report) -> list[Case]:
 
 
 def _read_case(reader: Reader, item: Any, at: Path_, number: int) -> Case | None:
-    entry = reader.mapping(item, at, required=("name", "as_of", "referral", "expect"),
-                           optional=("note",), what="test case")
+    entry = reader.mapping(
+        item,
+        at,
+        required=("name", "as_of", "referral", "expect"),
+        optional=("note",),
+        what="test case",
+    )
     if entry is None:
         return None
     name = reader.text(entry.get("name"), (*at, "name"), "test name", max_length=200)
     as_of = reader.day(entry.get("as_of"), (*at, "as_of"), "as_of")
     expect = _read_expectation(reader, entry.get("expect"), (*at, "expect"))
-    data = reader.mapping(entry.get("referral"), (*at, "referral"), required=(),
-                          optional=tuple(Referral.model_fields), what="test referral")
+    data = reader.mapping(
+        entry.get("referral"),
+        (*at, "referral"),
+        required=(),
+        optional=tuple(Referral.model_fields),
+        what="test referral",
+    )
     if not (name and as_of and expect is not None and data is not None):
         return None
     try:
@@ -112,8 +132,12 @@ def _read_case(reader: Reader, item: Any, at: Path_, number: int) -> Case | None
         for problem in error.errors():
             where = (*at, "referral", *problem["loc"])
             field_name = ".".join(str(part) for part in problem["loc"]) or "referral"
-            reader.error("E103", where, f"test referral field '{field_name}': {problem['msg']}",
-                         hint="see the referral contract in openapi/referral.schema.json")
+            reader.error(
+                "E103",
+                where,
+                f"test referral field '{field_name}': {problem['msg']}",
+                hint="see the referral contract in openapi/referral.schema.json",
+            )
         return None
     return Case(name, reader.doc.display, reader.doc.position(at)[0], as_of, referral, expect)
 
@@ -128,8 +152,12 @@ def _read_expectation(reader: Reader, value: Any, at: Path_) -> Expectation | No
 
     levels: dict[Domain, Level] = {}
     raw_levels = data.get("levels", {})
-    if reader.mapping(raw_levels, (*at, "levels"), required=(),
-                      optional=tuple(Domain), what="levels") is not None:
+    if (
+        reader.mapping(
+            raw_levels, (*at, "levels"), required=(), optional=tuple(Domain), what="levels"
+        )
+        is not None
+    ):
         for domain, level in raw_levels.items():
             d = reader.member(domain, (*at, "levels", domain), Domain, "domain")
             lv = reader.member(level, (*at, "levels", domain), Level, "level")
@@ -140,14 +168,24 @@ def _read_expectation(reader: Reader, value: Any, at: Path_) -> Expectation | No
         not_fired=ids("not_fired"),
         only_fired=bool(data.get("only_fired", False)),
         levels=levels,
-        overall_level=(reader.member(data["overall_level"], (*at, "overall_level"), Level,
-                                     "level") if "overall_level" in data else None),
-        urgent=(reader.boolean(data["urgent"], (*at, "urgent"), "urgent")
-                if "urgent" in data else None),
-        harm_indicated=(reader.boolean(data["harm_indicated"], (*at, "harm_indicated"),
-                                       "harm_indicated") if "harm_indicated" in data else None),
+        overall_level=(
+            reader.member(data["overall_level"], (*at, "overall_level"), Level, "level")
+            if "overall_level" in data
+            else None
+        ),
+        urgent=(
+            reader.boolean(data["urgent"], (*at, "urgent"), "urgent") if "urgent" in data else None
+        ),
+        harm_indicated=(
+            reader.boolean(data["harm_indicated"], (*at, "harm_indicated"), "harm_indicated")
+            if "harm_indicated" in data
+            else None
+        ),
         pathways=ids("pathways"),
-        primary_pathway=(reader.text(data["primary_pathway"], (*at, "primary_pathway"),
-                                     "primary_pathway") if "primary_pathway" in data else None),
+        primary_pathway=(
+            reader.text(data["primary_pathway"], (*at, "primary_pathway"), "primary_pathway")
+            if "primary_pathway" in data
+            else None
+        ),
         gaps=ids("gaps"),
     )

@@ -10,8 +10,15 @@ from screening_api.errors import Finding, Severity
 from screening_api.vocabulary import Level
 
 
-def _finding(code: str, severity: Severity, message: str, file: str, line: int,
-             rule_id: str | None = None, hint: str | None = None) -> Finding:
+def _finding(
+    code: str,
+    severity: Severity,
+    message: str,
+    file: str,
+    line: int,
+    rule_id: str | None = None,
+    hint: str | None = None,
+) -> Finding:
     return Finding(code, severity, message, file, line, 1 if line else 0, rule_id, hint)
 
 
@@ -21,11 +28,17 @@ def check_duplicates(report: Report, items: Iterable[tuple[str, str, int]], what
     for item_id, file, line in items:
         if item_id in first:
             where = f"{first[item_id][0]}:{first[item_id][1]}"
-            report.add(_finding("E109", Severity.ERROR, f"{what} '{item_id}' is already "
-                                f"defined at {where}", file, line,
-                                item_id if what == "rule id" else None,
-                                f"every {what} must be unique; never reuse one for another "
-                                "meaning"))
+            report.add(
+                _finding(
+                    "E109",
+                    Severity.ERROR,
+                    f"{what} '{item_id}' is already defined at {where}",
+                    file,
+                    line,
+                    item_id if what == "rule id" else None,
+                    f"every {what} must be unique; never reuse one for another meaning",
+                )
+            )
         else:
             first[item_id] = (file, line)
 
@@ -35,28 +48,55 @@ def check_rules(report: Report, rules: Sequence[Rule]) -> None:
     by_id = {rule.id: rule for rule in rules}
     for rule in rules:
         if rule.status is RuleStatus.ACTIVE and not rule.references:
-            report.add(_finding("W201", Severity.WARNING, "active rule cites no references",
-                                rule.file, rule.line, rule.id,
-                                "cite the public guidance the rule rests on (title and url)"))
+            report.add(
+                _finding(
+                    "W201",
+                    Severity.WARNING,
+                    "active rule cites no references",
+                    rule.file,
+                    rule.line,
+                    rule.id,
+                    "cite the public guidance the rule rests on (title and url)",
+                )
+            )
         if rule.superseded_by is None:
             continue
         successor = by_id.get(rule.superseded_by)
         if successor is None:
-            report.add(_finding("E112", Severity.ERROR, f"superseded_by names unknown rule "
-                                f"'{rule.superseded_by}'", rule.file, rule.line, rule.id,
-                                "name the id of the rule that replaces this one"))
+            report.add(
+                _finding(
+                    "E112",
+                    Severity.ERROR,
+                    f"superseded_by names unknown rule '{rule.superseded_by}'",
+                    rule.file,
+                    rule.line,
+                    rule.id,
+                    "name the id of the rule that replaces this one",
+                )
+            )
         elif rule.effective_to is None or successor.effective_from <= rule.effective_to:
             ends = rule.effective_to.isoformat() if rule.effective_to else "no end date"
-            report.add(_finding(
-                "E111", Severity.ERROR,
-                f"in effect until {ends} while its successor {successor.id} starts "
-                f"{successor.effective_from.isoformat()}: both would count on the same days",
-                rule.file, rule.line, rule.id,
-                "set effective_to to the day before the successor's effective_from"))
+            report.add(
+                _finding(
+                    "E111",
+                    Severity.ERROR,
+                    f"in effect until {ends} while its successor {successor.id} starts "
+                    f"{successor.effective_from.isoformat()}: both would count on the same days",
+                    rule.file,
+                    rule.line,
+                    rule.id,
+                    "set effective_to to the day before the successor's effective_from",
+                )
+            )
 
 
-def check_routing(report: Report, rows: Sequence[RoutingRow], pathways: Sequence[Pathway],
-                  rules: Sequence[Rule], pathways_file: str) -> None:
+def check_routing(
+    report: Report,
+    rows: Sequence[RoutingRow],
+    pathways: Sequence[Pathway],
+    rules: Sequence[Rule],
+    pathways_file: str,
+) -> None:
     check_duplicates(report, ((p.id, pathways_file, 0) for p in pathways), "pathway id")
     check_duplicates(report, ((r.id, r.file, r.line) for r in rows), "routing row id")
     known = {pathway.id: pathway for pathway in pathways}
@@ -64,20 +104,39 @@ def check_routing(report: Report, rows: Sequence[RoutingRow], pathways: Sequence
     fallbacks = [row for row in rows if row.fallback]
     if len(fallbacks) != 1:
         line = fallbacks[1].line if len(fallbacks) > 1 else 0
-        report.add(_finding("E116", Severity.ERROR,
-                            f"the routing table needs exactly one fallback row, found "
-                            f"{len(fallbacks)}", pathways_file, line,
-                            hint="add one row with 'fallback: true' pointing at the usual "
-                                 "front-door pathway"))
+        report.add(
+            _finding(
+                "E116",
+                Severity.ERROR,
+                f"the routing table needs exactly one fallback row, found {len(fallbacks)}",
+                pathways_file,
+                line,
+                hint="add one row with 'fallback: true' pointing at the usual front-door pathway",
+            )
+        )
     for row in rows:
         if row.pathway not in known:
-            report.add(_finding("E115", Severity.ERROR, f"routing row '{row.id}' names unknown "
-                                f"pathway '{row.pathway}'", row.file, row.line,
-                                hint=f"known pathways: {', '.join(sorted(known))}"))
+            report.add(
+                _finding(
+                    "E115",
+                    Severity.ERROR,
+                    f"routing row '{row.id}' names unknown pathway '{row.pathway}'",
+                    row.file,
+                    row.line,
+                    hint=f"known pathways: {', '.join(sorted(known))}",
+                )
+            )
         for rule_id in row.rules_fired:
             if rule_id not in rule_ids:
-                report.add(_finding("E117", Severity.ERROR, f"routing row '{row.id}' names "
-                                    f"unknown rule '{rule_id}'", row.file, row.line))
+                report.add(
+                    _finding(
+                        "E117",
+                        Severity.ERROR,
+                        f"routing row '{row.id}' names unknown rule '{rule_id}'",
+                        row.file,
+                        row.line,
+                    )
+                )
     if report.has_errors:
         return
     active = [rule for rule in rules if rule.status is RuleStatus.ACTIVE]
@@ -85,16 +144,30 @@ def check_routing(report: Report, rows: Sequence[RoutingRow], pathways: Sequence
     for row in rows:
         reason = None if row.fallback else why_unreachable(row, known[row.pathway], active)
         if reason:
-            report.add(_finding("W203", Severity.WARNING, f"routing row '{row.id}' can never "
-                                f"match: {reason}", row.file, row.line,
-                                hint="change its conditions or remove it"))
+            report.add(
+                _finding(
+                    "W203",
+                    Severity.WARNING,
+                    f"routing row '{row.id}' can never match: {reason}",
+                    row.file,
+                    row.line,
+                    hint="change its conditions or remove it",
+                )
+            )
         else:
             reached.add(row.pathway)
     for pathway in pathways:
         if pathway.id not in reached:
-            report.add(_finding("W204", Severity.WARNING, f"no routing row can reach pathway "
-                                f"'{pathway.id}'", pathways_file, 0,
-                                hint="add a routing row for it, or remove the pathway"))
+            report.add(
+                _finding(
+                    "W204",
+                    Severity.WARNING,
+                    f"no routing row can reach pathway '{pathway.id}'",
+                    pathways_file,
+                    0,
+                    hint="add a routing row for it, or remove the pathway",
+                )
+            )
 
 
 def why_unreachable(row: RoutingRow, pathway: Pathway, active: Sequence[Rule]) -> str | None:
@@ -103,14 +176,19 @@ def why_unreachable(row: RoutingRow, pathway: Pathway, active: Sequence[Rule]) -
         lambda: _subject_reason(row, pathway),
         lambda: _domain_reason(row, active),
         lambda: _overall_reason(row, active),
-        lambda: ("no active rule is urgent"
-                 if row.urgent and not any(r.urgent for r in active) else None),
-        lambda: (f"no active rule has context {', '.join(row.contexts)}"
-                 if row.contexts and not any(set(r.contexts) & set(row.contexts)
-                                             for r in active) else None),
-        lambda: ("none of its rules_fired is active"
-                 if row.rules_fired and not {r.id for r in active} & set(row.rules_fired)
-                 else None),
+        lambda: (
+            "no active rule is urgent" if row.urgent and not any(r.urgent for r in active) else None
+        ),
+        lambda: (
+            f"no active rule has context {', '.join(row.contexts)}"
+            if row.contexts and not any(set(r.contexts) & set(row.contexts) for r in active)
+            else None
+        ),
+        lambda: (
+            "none of its rules_fired is active"
+            if row.rules_fired and not {r.id for r in active} & set(row.rules_fired)
+            else None
+        ),
     ]
     for check in checks:
         reason = check()
@@ -121,8 +199,10 @@ def why_unreachable(row: RoutingRow, pathway: Pathway, active: Sequence[Rule]) -
 
 def _subject_reason(row: RoutingRow, pathway: Pathway) -> str | None:
     if row.subject_kind and not set(row.subject_kind) & set(pathway.applies_to):
-        return (f"pathway '{pathway.id}' applies only to {', '.join(pathway.applies_to)}, "
-                f"not to {', '.join(row.subject_kind)}")
+        return (
+            f"pathway '{pathway.id}' applies only to {', '.join(pathway.applies_to)}, "
+            f"not to {', '.join(row.subject_kind)}"
+        )
     return None
 
 
@@ -151,12 +231,15 @@ def _domain_reason(row: RoutingRow, active: Sequence[Rule]) -> str | None:
 def _overall_reason(row: RoutingRow, active: Sequence[Rule]) -> str | None:
     levels = _reachable_levels(active)
     if row.overall_level_at_least and not any(
-            level.rank >= row.overall_level_at_least.rank for level in levels):
+        level.rank >= row.overall_level_at_least.rank for level in levels
+    ):
         return f"no active rule reaches level {row.overall_level_at_least}"
     if row.overall_level_in and not set(row.overall_level_in) & levels:
         return f"no active rule has level {', '.join(row.overall_level_in)}"
-    if (row.overall_level_at_least and row.overall_level_in
-            and all(level.rank < row.overall_level_at_least.rank
-                    for level in row.overall_level_in)):
+    if (
+        row.overall_level_at_least
+        and row.overall_level_in
+        and all(level.rank < row.overall_level_at_least.rank for level in row.overall_level_in)
+    ):
         return "overall_level_in and overall_level_at_least contradict each other"
     return None

@@ -71,11 +71,14 @@ def as_truth(value: Tri) -> Truth:
     return Truth.UNKNOWN if value is None else (Truth.TRUE if value else Truth.FALSE)
 
 
-def compile_condition(node: Condition, indicators: Mapping[str, Indicator],
-                      lexicon_slots: Mapping[str, int], negated: bool = False) -> CompiledCondition:
+def compile_condition(
+    node: Condition,
+    indicators: Mapping[str, Indicator],
+    lexicon_slots: Mapping[str, int],
+    negated: bool = False,
+) -> CompiledCondition:
     if isinstance(node, AllNode | AnyNode | AtLeastNode):
-        children = [compile_condition(c, indicators, lexicon_slots, negated)
-                    for c in node.children]
+        children = [compile_condition(c, indicators, lexicon_slots, negated) for c in node.children]
         if isinstance(node, AllNode):
             return _group(children, _all)
         if isinstance(node, AnyNode):
@@ -123,6 +126,7 @@ def _group(children: list[CompiledCondition], combine: Combine) -> CompiledCondi
     explainers = tuple(child.explain for child in children)
 
     if combine is _all:
+
         def evaluate(facts: Facts) -> Tri:
             unknown = False
             for child in evaluators:
@@ -133,6 +137,7 @@ def _group(children: list[CompiledCondition], combine: Combine) -> CompiledCondi
                     unknown = True
             return None if unknown else True
     elif combine is _any:
+
         def evaluate(facts: Facts) -> Tri:
             unknown = False
             for child in evaluators:
@@ -143,6 +148,7 @@ def _group(children: list[CompiledCondition], combine: Combine) -> CompiledCondi
                     unknown = True
             return None if unknown else False
     else:
+
         def evaluate(facts: Facts) -> Tri:
             return combine([child(facts) for child in evaluators])
 
@@ -162,21 +168,27 @@ def _not(child: CompiledCondition) -> CompiledCondition:
 
     def explain(facts: Facts) -> Explained:
         judged = inner_explain(facts)
-        return Explained(None if judged.result is None else not judged.result, (judged,),
-                         inverts=True)
+        return Explained(
+            None if judged.result is None else not judged.result, (judged,), inverts=True
+        )
 
     return CompiledCondition(evaluate, explain)
 
 
 # --- leaves ------------------------------------------------------------------------------
 
+
 def _must_not(expected: str, negated: bool) -> str:
     """Under a `not`, the rule needs the leaf to be false: say so in the evidence."""
     return f"not ({expected})" if negated else expected
 
 
-def _leaf(evaluate: Evaluate, describe: Callable[[Facts, Tri], Evidence],
-          fact: tuple[LeafKind, str, str], negated: bool) -> CompiledCondition:
+def _leaf(
+    evaluate: Evaluate,
+    describe: Callable[[Facts, Tri], Evidence],
+    fact: tuple[LeafKind, str, str],
+    negated: bool,
+) -> CompiledCondition:
     def explain(facts: Facts) -> Explained:
         result = evaluate(facts)
         return Explained(result, (), describe(facts, result), fact, negated)
@@ -211,8 +223,9 @@ def _indicator(leaf: IndicatorLeaf, indicator: Indicator, negated: bool) -> Comp
                 return None
             if count < threshold:
                 return False  # fewer over any window means fewer over a shorter one
-            if window is not None and (observation.window_days is None
-                                       or observation.window_days > window):
+            if window is not None and (
+                observation.window_days is None or observation.window_days > window
+            ):
                 return None  # enough episodes, but perhaps not all inside the rule's window
         return True
 
@@ -220,10 +233,14 @@ def _indicator(leaf: IndicatorLeaf, indicator: Indicator, negated: bool) -> Comp
     subject = f"indicators.{code}"
 
     def describe(facts: Facts, result: Tri) -> Evidence:
-        return Evidence(path=leaf.path, kind=LeafKind.INDICATOR, subject=subject,
-                        expected=expected,
-                        actual=_actual_observation(facts.indicators.get(code)),
-                        result=as_truth(result))
+        return Evidence(
+            path=leaf.path,
+            kind=LeafKind.INDICATOR,
+            subject=subject,
+            expected=expected,
+            actual=_actual_observation(facts.indicators.get(code)),
+            result=as_truth(result),
+        )
 
     return _leaf(evaluate, describe, (LeafKind.INDICATOR, code, indicator.label), negated)
 
@@ -270,16 +287,22 @@ def _field(leaf: FieldLeaf, negated: bool) -> CompiledCondition:
     expected = _must_not(f"{operator.phrase} {describe_value(operand)}", negated)
 
     def describe(facts: Facts, result: Tri) -> Evidence:
-        return Evidence(path=leaf.path, kind=LeafKind.FIELD, subject=leaf.field,
-                        expected=expected, actual=describe_value(read(facts.referral)),
-                        result=as_truth(result))
+        return Evidence(
+            path=leaf.path,
+            kind=LeafKind.FIELD,
+            subject=leaf.field,
+            expected=expected,
+            actual=describe_value(read(facts.referral)),
+            result=as_truth(result),
+        )
 
     return _leaf(evaluate, describe, (LeafKind.FIELD, leaf.field, leaf.field), negated)
 
 
 def _matches(hits: Sequence[Hit]) -> tuple[TextMatch, ...]:
-    return tuple(TextMatch(term=h.term, start=h.start, end=h.end, negated_by=h.negated_by)
-                 for h in hits)
+    return tuple(
+        TextMatch(term=h.term, start=h.start, end=h.end, negated_by=h.negated_by) for h in hits
+    )
 
 
 def _mentions(leaf: MentionsLeaf, slot: int, negated: bool) -> CompiledCondition:
@@ -291,15 +314,28 @@ def _mentions(leaf: MentionsLeaf, slot: int, negated: bool) -> CompiledCondition
 
     def describe(facts: Facts, result: Tri) -> Evidence:
         if facts.hits is None:
-            return Evidence(path=leaf.path, kind=LeafKind.MENTIONS, subject="narrative",
-                            expected=expected, actual="no narrative", result=as_truth(result))
+            return Evidence(
+                path=leaf.path,
+                kind=LeafKind.MENTIONS,
+                subject="narrative",
+                expected=expected,
+                actual="no narrative",
+                result=as_truth(result),
+            )
         found, set_aside = facts.hits[slot].found, facts.hits[slot].negated
         terms = sorted({h.term for h in found})
         actual = ("mentions " + ", ".join(f"'{t}'" for t in terms)) if terms else "no term found"
         if set_aside:
             actual += f"; {len(set_aside)} negated mention(s) set aside"
-        return Evidence(path=leaf.path, kind=LeafKind.MENTIONS, subject="narrative",
-                        expected=expected, actual=actual, result=as_truth(result),
-                        matches=_matches(found), negated=_matches(set_aside))
+        return Evidence(
+            path=leaf.path,
+            kind=LeafKind.MENTIONS,
+            subject="narrative",
+            expected=expected,
+            actual=actual,
+            result=as_truth(result),
+            matches=_matches(found),
+            negated=_matches(set_aside),
+        )
 
     return _leaf(evaluate, describe, (LeafKind.MENTIONS, leaf.lexicon, "narrative"), negated)

@@ -68,33 +68,62 @@ FIELDS: MappingProxyType[str, FieldSpec] = MappingProxyType(
     {
         spec.name: spec
         for spec in (
-            FieldSpec("subject.kind", FieldType.ENUM, lambda r: r.subject.kind.value,
-                      _values(SubjectKind)),
+            FieldSpec(
+                "subject.kind", FieldType.ENUM, lambda r: r.subject.kind.value, _values(SubjectKind)
+            ),
             FieldSpec("subject.age_years", FieldType.INTEGER, lambda r: r.subject.age_years),
-            FieldSpec("subject.legal_status", FieldType.ENUM,
-                      lambda r: r.subject.legal_status and r.subject.legal_status.value,
-                      _values(LegalStatus)),
-            FieldSpec("subject.education_status", FieldType.ENUM,
-                      lambda r: r.subject.education_status and r.subject.education_status.value,
-                      _values(EducationStatus)),
-            FieldSpec("subject.special_educational_needs", FieldType.BOOLEAN,
-                      lambda r: r.subject.special_educational_needs),
-            FieldSpec("subject.unaccompanied_asylum_seeking", FieldType.BOOLEAN,
-                      lambda r: r.subject.unaccompanied_asylum_seeking),
-            FieldSpec("referrer.agency", FieldType.ENUM,
-                      lambda r: r.referrer.agency.value if r.referrer else None, _values(Agency)),
-            FieldSpec("contexts.place_types", FieldType.SET,
-                      lambda r: _set_or_unknown(frozenset(p.type.value for p in r.contexts.places)),
-                      _values(PlaceType)),
-            FieldSpec("contexts.online_kinds", FieldType.SET,
-                      lambda r: _set_or_unknown(frozenset(o.kind.value for o in r.contexts.online)),
-                      _values(OnlineKind)),
-            FieldSpec("contexts.peers.group_size", FieldType.INTEGER,
-                      lambda r: r.contexts.peers.group_size if r.contexts.peers else None),
+            FieldSpec(
+                "subject.legal_status",
+                FieldType.ENUM,
+                lambda r: r.subject.legal_status and r.subject.legal_status.value,
+                _values(LegalStatus),
+            ),
+            FieldSpec(
+                "subject.education_status",
+                FieldType.ENUM,
+                lambda r: r.subject.education_status and r.subject.education_status.value,
+                _values(EducationStatus),
+            ),
+            FieldSpec(
+                "subject.special_educational_needs",
+                FieldType.BOOLEAN,
+                lambda r: r.subject.special_educational_needs,
+            ),
+            FieldSpec(
+                "subject.unaccompanied_asylum_seeking",
+                FieldType.BOOLEAN,
+                lambda r: r.subject.unaccompanied_asylum_seeking,
+            ),
+            FieldSpec(
+                "referrer.agency",
+                FieldType.ENUM,
+                lambda r: r.referrer.agency.value if r.referrer else None,
+                _values(Agency),
+            ),
+            FieldSpec(
+                "contexts.place_types",
+                FieldType.SET,
+                lambda r: _set_or_unknown(frozenset(p.type.value for p in r.contexts.places)),
+                _values(PlaceType),
+            ),
+            FieldSpec(
+                "contexts.online_kinds",
+                FieldType.SET,
+                lambda r: _set_or_unknown(frozenset(o.kind.value for o in r.contexts.online)),
+                _values(OnlineKind),
+            ),
+            FieldSpec(
+                "contexts.peers.group_size",
+                FieldType.INTEGER,
+                lambda r: r.contexts.peers.group_size if r.contexts.peers else None,
+            ),
             FieldSpec("contexts.peers.linked_referral_count", FieldType.INTEGER, _linked_count),
-            FieldSpec("contexts.school.setting", FieldType.ENUM,
-                      lambda r: r.contexts.school.setting.value if r.contexts.school else None,
-                      _values(SchoolSetting)),
+            FieldSpec(
+                "contexts.school.setting",
+                FieldType.ENUM,
+                lambda r: r.contexts.school.setting.value if r.contexts.school else None,
+                _values(SchoolSetting),
+            ),
         )
     }
 )
@@ -123,17 +152,25 @@ OPERATORS: MappingProxyType[str, Operator] = MappingProxyType(
         for op in (
             Operator("equals", _EQUATABLE, False, lambda a, b: a == b, "is"),
             Operator("in", _MEMBERSHIP, True, lambda a, b: a in _as_set(b), "is one of"),
-            Operator("not_in", _MEMBERSHIP, True, lambda a, b: a not in _as_set(b),
-                     "is none of"),
+            Operator("not_in", _MEMBERSHIP, True, lambda a, b: a not in _as_set(b), "is none of"),
             Operator("at_least", _ORDERED, False, lambda a, b: _le(b, a), "is at least"),
             Operator("at_most", _ORDERED, False, _le, "is at most"),
             Operator("less_than", _ORDERED, False, _lt, "is less than"),
-            Operator("greater_than", _ORDERED, False, lambda a, b: _lt(b, a),
-                     "is greater than"),
-            Operator("includes_any", _SETS, True, lambda a, b: bool(_as_set(a) & _as_set(b)),
-                     "includes any of"),
-            Operator("includes_all", _SETS, True, lambda a, b: _as_set(b) <= _as_set(a),
-                     "includes all of"),
+            Operator("greater_than", _ORDERED, False, lambda a, b: _lt(b, a), "is greater than"),
+            Operator(
+                "includes_any",
+                _SETS,
+                True,
+                lambda a, b: bool(_as_set(a) & _as_set(b)),
+                "includes any of",
+            ),
+            Operator(
+                "includes_all",
+                _SETS,
+                True,
+                lambda a, b: _as_set(b) <= _as_set(a),
+                "includes all of",
+            ),
         )
     }
 )

@@ -37,9 +37,13 @@ def canonical_form(source: RulesetSource) -> dict[str, Any]:
         "manifest": _plain(source.manifest),
         "indicators": sorted((_plain(i) for i in source.indicators), key=lambda i: i["code"]),
         "lexicons": sorted(
-            ({**_plain(lex), "terms": sorted((_plain(t) for t in lex.terms),
-                                             key=lambda t: t["term"])}
-             for lex in source.lexicons),
+            (
+                {
+                    **_plain(lex),
+                    "terms": sorted((_plain(t) for t in lex.terms), key=lambda t: t["term"]),
+                }
+                for lex in source.lexicons
+            ),
             key=lambda lex: lex["id"],
         ),
         "negation": _plain(source.negation),
@@ -50,6 +54,7 @@ def canonical_form(source: RulesetSource) -> dict[str, Any]:
 
 
 def ruleset_sha256(source: RulesetSource) -> str:
-    text = json.dumps(canonical_form(source), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
+    text = json.dumps(
+        canonical_form(source), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

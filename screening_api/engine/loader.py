@@ -36,9 +36,16 @@ def _open(root: Path, path: Path, report: Report, *, required: bool) -> SourceDo
     display = display_name(root, path)
     if not path.is_file():
         if required:
-            report.add(Finding("E119", Severity.ERROR, f"missing required file '{path.name}'",
-                               display, hint="every ruleset folder holds ruleset.yaml, "
-                                             "indicators.yaml and pathways.yaml"))
+            report.add(
+                Finding(
+                    "E119",
+                    Severity.ERROR,
+                    f"missing required file '{path.name}'",
+                    display,
+                    hint="every ruleset folder holds ruleset.yaml, "
+                    "indicators.yaml and pathways.yaml",
+                )
+            )
         return None
     document, findings = load_document(path, display)
     report.extend(findings)
@@ -49,18 +56,32 @@ def read_ruleset(root: Path) -> tuple[RulesetSource | None, Report]:
     """Parse everything under ``root``; the source is None when any error was found."""
     report = Report()
     if not root.is_dir():
-        report.add(Finding("E119", Severity.ERROR, "ruleset folder not found", str(root),
-                           hint="give the folder that holds ruleset.yaml"))
+        report.add(
+            Finding(
+                "E119",
+                Severity.ERROR,
+                "ruleset folder not found",
+                str(root),
+                hint="give the folder that holds ruleset.yaml",
+            )
+        )
         return None, report
     manifest_doc = _open(root, root / MANIFEST, report, required=True)
     manifest = read_manifest(Reader(manifest_doc, report)) if manifest_doc else None
 
     indicators_doc = _open(root, root / INDICATORS, report, required=True)
-    indicators = read_indicators(Reader(indicators_doc, report)) if indicators_doc else []
+    if indicators_doc is None:
+        return None, report  # every rule names indicators: checking them now would only echo
+    indicators = read_indicators(Reader(indicators_doc, report))
     if indicators_doc:
-        check_duplicates(report, ((i.code, indicators_doc.display,
-                                   indicators_doc.position(("indicators", n))[0])
-                                  for n, i in enumerate(indicators)), "indicator code")
+        check_duplicates(
+            report,
+            (
+                (i.code, indicators_doc.display, indicators_doc.position(("indicators", n))[0])
+                for n, i in enumerate(indicators)
+            ),
+            "indicator code",
+        )
 
     lexicons, negation = [], NegationCues()
     lexicon_folder = root / LEXICONS
@@ -93,6 +114,13 @@ def read_ruleset(root: Path) -> tuple[RulesetSource | None, Report]:
 
     if report.has_errors or manifest is None:
         return None, report
-    source = RulesetSource(manifest, tuple(indicators), tuple(lexicons), negation, tuple(rules),
-                           tuple(pathways), tuple(rows))
+    source = RulesetSource(
+        manifest,
+        tuple(indicators),
+        tuple(lexicons),
+        negation,
+        tuple(rules),
+        tuple(pathways),
+        tuple(rows),
+    )
     return source, report

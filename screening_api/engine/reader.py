@@ -16,6 +16,16 @@ from screening_api.errors import Finding, Severity
 
 E = TypeVar("E", bound=StrEnum)
 
+
+class _Missing:
+    """A key that is absent: already reported by ``Reader.mapping``, so read silently as None."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
 CODES = {
     "E101": "the file is not valid YAML",
     "E102": "a key is written twice in one mapping",
@@ -73,16 +83,40 @@ class Report:
     def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)
 
-    def error(self, code: str, doc: SourceDocument, where: Path_, message: str, *,
-              rule_id: str | None = None, hint: str | None = None) -> None:
+    def error(
+        self,
+        code: str,
+        doc: SourceDocument,
+        where: Path_,
+        message: str,
+        *,
+        rule_id: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self._record(Severity.ERROR, code, doc, where, message, rule_id, hint)
 
-    def warning(self, code: str, doc: SourceDocument, where: Path_, message: str, *,
-                rule_id: str | None = None, hint: str | None = None) -> None:
+    def warning(
+        self,
+        code: str,
+        doc: SourceDocument,
+        where: Path_,
+        message: str,
+        *,
+        rule_id: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self._record(Severity.WARNING, code, doc, where, message, rule_id, hint)
 
-    def _record(self, severity: Severity, code: str, doc: SourceDocument, where: Path_,
-                message: str, rule_id: str | None, hint: str | None) -> None:
+    def _record(
+        self,
+        severity: Severity,
+        code: str,
+        doc: SourceDocument,
+        where: Path_,
+        message: str,
+        rule_id: str | None,
+        hint: str | None,
+    ) -> None:
         line, column = doc.position(where)
         self.findings.append(
             Finding(code, severity, message, doc.display, line, column, rule_id, hint)
@@ -113,90 +147,149 @@ class Reader:
     def warning(self, code: str, where: Path_, message: str, hint: str | None = None) -> None:
         self.report.warning(code, self.doc, where, message, rule_id=self.rule_id, hint=hint)
 
-    def mapping(self, value: Any, where: Path_, *, required: Sequence[str],
-                optional: Sequence[str] = (), what: str = "entry") -> dict[str, Any] | None:
+    def mapping(
+        self,
+        value: Any,
+        where: Path_,
+        *,
+        required: Sequence[str],
+        optional: Sequence[str] = (),
+        what: str = "entry",
+    ) -> dict[str, Any] | None:
+        if value is MISSING:
+            return None
         if not isinstance(value, dict):
-            self.error("E103", where, f"{what} must be a mapping of keys to values, "
-                       f"found {_kind(value)}", hint=f"expected keys: {', '.join(required)}")
+            self.error(
+                "E103",
+                where,
+                f"{what} must be a mapping of keys to values, found {describe_kind(value)}",
+                hint=f"expected keys: {', '.join(required)}",
+            )
             return None
         allowed = (*required, *optional)
         for key in value:
             if key not in allowed:
-                self.error("E103", (*where, key), f"unknown key '{key}' in {what}",
-                           hint=_join([did_you_mean(str(key), allowed),
-                                       f"allowed keys: {', '.join(allowed)}"]))
+                self.error(
+                    "E103",
+                    (*where, key),
+                    f"unknown key '{key}' in {what}",
+                    hint=_join(
+                        [did_you_mean(str(key), allowed), f"allowed keys: {', '.join(allowed)}"]
+                    ),
+                )
         for key in required:
             if key not in value:
                 self.error("E103", where, f"{what} is missing required key '{key}'")
         return value
 
     def sequence(self, value: Any, where: Path_, what: str) -> list[Any] | None:
+        if value is MISSING:
+            return None
         if not isinstance(value, list):
-            self.error("E103", where, f"{what} must be a list, found {_kind(value)}",
-                       hint="write each item on its own line starting with '- ', or [a, b]")
+            self.error(
+                "E103",
+                where,
+                f"{what} must be a list, found {describe_kind(value)}",
+                hint="write each item on its own line starting with '- ', or [a, b]",
+            )
             return None
         return value
 
-    def text(self, value: Any, where: Path_, what: str, *, max_length: int = 4000,
-             required: bool = True) -> str | None:
+    def text(
+        self, value: Any, where: Path_, what: str, *, max_length: int = 4000, required: bool = True
+    ) -> str | None:
+        if value is MISSING:
+            return None
         if value is None and not required:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.error("E103", where, f"{what} must be text, found {_kind(value)}",
-                       hint="quote values that YAML could read as a number, date or boolean")
+            self.error(
+                "E103",
+                where,
+                f"{what} must be text, found {describe_kind(value)}",
+                hint="quote values that YAML could read as a number, date or boolean",
+            )
             return None
         if len(value) > max_length:
-            self.error("E120", where, f"{what} is {len(value)} characters long; at most "
-                       f"{max_length} are allowed")
+            self.error(
+                "E120",
+                where,
+                f"{what} is {len(value)} characters long; at most {max_length} are allowed",
+            )
             return None
         return value.strip()
 
-    def integer(self, value: Any, where: Path_, what: str, *, minimum: int = 0,
-                maximum: int = 1_000_000) -> int | None:
+    def integer(
+        self, value: Any, where: Path_, what: str, *, minimum: int = 0, maximum: int = 1_000_000
+    ) -> int | None:
+        if value is MISSING:
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error("E103", where, f"{what} must be a whole number, found {_kind(value)}")
+            self.error(
+                "E103", where, f"{what} must be a whole number, found {describe_kind(value)}"
+            )
             return None
         if not minimum <= value <= maximum:
-            self.error("E120", where, f"{what} must be between {minimum} and {maximum}, "
-                       f"found {value}")
+            self.error(
+                "E120", where, f"{what} must be between {minimum} and {maximum}, found {value}"
+            )
             return None
         return value
 
     def boolean(self, value: Any, where: Path_, what: str) -> bool | None:
+        if value is MISSING:
+            return None
         if not isinstance(value, bool):
-            self.error("E103", where, f"{what} must be true or false, found {_kind(value)}")
+            self.error("E103", where, f"{what} must be true or false, found {describe_kind(value)}")
             return None
         return value
 
     def day(self, value: Any, where: Path_, what: str) -> date | None:
+        if value is MISSING:
+            return None
         if not isinstance(value, date):
-            self.error("E103", where, f"{what} must be a date written YYYY-MM-DD, "
-                       f"found {_kind(value)}", hint="write the date unquoted, e.g. 2026-01-01")
+            self.error(
+                "E103",
+                where,
+                f"{what} must be a date written YYYY-MM-DD, found {describe_kind(value)}",
+                hint="write the date unquoted, e.g. 2026-01-01",
+            )
             return None
         return value
 
     def member(self, value: Any, where: Path_, enum: type[E], what: str) -> E | None:
+        if value is MISSING:
+            return None
         choices = [member.value for member in enum]
         if isinstance(value, str) and value in choices:
             return enum(value)
-        shown = f"'{value}'" if isinstance(value, str) else _kind(value)
-        self.error("E107", where, f"unknown {what} {shown}",
-                   hint=_join([did_you_mean(str(value), choices),
-                               f"expected one of: {', '.join(choices)}"]))
+        shown = f"'{value}'" if isinstance(value, str) else describe_kind(value)
+        self.error(
+            "E107",
+            where,
+            f"unknown {what} {shown}",
+            hint=_join(
+                [did_you_mean(str(value), choices), f"expected one of: {', '.join(choices)}"]
+            ),
+        )
         return None
 
-    def members(self, value: Any, where: Path_, enum: type[E], what: str, *,
-                allow_empty: bool = False) -> tuple[E, ...]:
+    def members(
+        self, value: Any, where: Path_, enum: type[E], what: str, *, allow_empty: bool = False
+    ) -> tuple[E, ...]:
+        if value is MISSING:
+            return ()
         items = [value] if isinstance(value, str) else self.sequence(value, where, f"{what} list")
         if items is None:
             return ()
         if not items and not allow_empty:
             self.error("E103", where, f"{what} list is empty", hint="name at least one")
-        found = (self.member(item, (*where, index), enum, what) for index, item in
-                 enumerate(items))
+        found = (self.member(item, (*where, index), enum, what) for index, item in enumerate(items))
         return tuple(dict.fromkeys(item for item in found if item is not None))
 
     def texts(self, value: Any, where: Path_, what: str) -> tuple[str, ...]:
+        if value is MISSING:
+            return ()
         items = self.sequence(value, where, what)
         if items is None:
             return ()
@@ -204,7 +297,7 @@ class Reader:
         return tuple(item for item in read if item is not None)
 
 
-def _kind(value: Any) -> str:
+def describe_kind(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):

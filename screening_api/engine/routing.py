@@ -45,8 +45,10 @@ def row_matches(row: RoutingRow, summary: OutcomeSummary) -> bool:
         return False
     if row.domains and not _domain_level_ok(row, summary):
         return False
-    if (row.overall_level_at_least is not None
-            and summary.overall.rank < row.overall_level_at_least.rank):
+    if (
+        row.overall_level_at_least is not None
+        and summary.overall.rank < row.overall_level_at_least.rank
+    ):
         return False
     if row.overall_level_in and summary.overall not in row.overall_level_in:
         return False
@@ -78,15 +80,15 @@ def rules_behind(row: RoutingRow, fired: Iterable[Rule]) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def route(summary: OutcomeSummary, rows: Sequence[RoutingRow],
-          pathways: Mapping[str, Pathway]) -> list[Routed]:
+def route(
+    summary: OutcomeSummary, rows: Sequence[RoutingRow], pathways: Mapping[str, Pathway]
+) -> list[Routed]:
     """All matching rows grouped by pathway, highest priority (lowest number) first.
 
     Rows whose pathway does not serve the subject's kind never apply; when nothing else
     matches, the fallback row does.
     """
-    serves = [row for row in rows
-              if summary.subject_kind in pathways[row.pathway].applies_to]
+    serves = [row for row in rows if summary.subject_kind in pathways[row.pathway].applies_to]
     matched = [row for row in serves if row_matches(row, summary)]
     if not matched:
         matched = [row for row in rows if row.fallback]
@@ -95,6 +97,8 @@ def route(summary: OutcomeSummary, rows: Sequence[RoutingRow],
         row_ids, rule_ids = grouped.setdefault(row.pathway, ([], []))
         row_ids.append(row.id)
         rule_ids.extend(r for r in rules_behind(row, summary.fired) if r not in rule_ids)
-    routed = [Routed(pathways[pid], tuple(rows_), tuple(sorted(rules)))
-              for pid, (rows_, rules) in grouped.items()]
+    routed = [
+        Routed(pathways[pid], tuple(rows_), tuple(sorted(rules)))
+        for pid, (rows_, rules) in grouped.items()
+    ]
     return sorted(routed, key=lambda r: (r.pathway.priority, r.pathway.id))

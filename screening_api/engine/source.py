@@ -95,8 +95,13 @@ def load_document(path: Path, display: str) -> tuple[SourceDocument | None, list
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         return None, [
-            Finding("E101", Severity.ERROR, f"file is not UTF-8 text ({error.reason})", display,
-                    hint="save the file as UTF-8")
+            Finding(
+                "E101",
+                Severity.ERROR,
+                f"file is not UTF-8 text ({error.reason})",
+                display,
+                hint="save the file as UTF-8",
+            )
         ]
     loader = _Loader(text)
     try:
@@ -109,15 +114,28 @@ def load_document(path: Path, display: str) -> tuple[SourceDocument | None, list
         problem = error.problem or "invalid YAML"
         context = f" {error.context}" if error.context else ""
         return None, [
-            Finding("E101", Severity.ERROR, f"YAML syntax error: {problem}{context}", display,
-                    line, column,
-                    hint="check the indentation and that every ':' and '-' is followed by a space")
+            Finding(
+                "E101",
+                Severity.ERROR,
+                f"YAML syntax error: {problem}{context}",
+                display,
+                line,
+                column,
+                hint="check the indentation and that every ':' and '-' is followed by a space",
+            )
         ]
     except yaml.YAMLError as error:  # not marked: e.g. a bad timestamp value
         return None, [Finding("E101", Severity.ERROR, f"YAML error: {error}", display)]
     except ValueError as error:  # e.g. a date like 2026-02-30
-        return None, [Finding("E101", Severity.ERROR, f"YAML value error: {error}", display,
-                              hint="dates are written YYYY-MM-DD and must exist")]
+        return None, [
+            Finding(
+                "E101",
+                Severity.ERROR,
+                f"YAML value error: {error}",
+                display,
+                hint="dates are written YYYY-MM-DD and must exist",
+            )
+        ]
     finally:
         loader.dispose()
     document = SourceDocument(path, display, data, builder.positions)

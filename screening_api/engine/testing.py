@@ -43,8 +43,9 @@ def judge(case: Case, decision: Decision) -> list[str]:
     problems = []
     missing = set(expect.fired) - fired
     if missing:
-        problems.append(f"fired: expected {_listed(missing)} to fire; fired: "
-                        f"{_listed(fired) or 'none'}")
+        problems.append(
+            f"fired: expected {_listed(missing)} to fire; fired: {_listed(fired) or 'none'}"
+        )
     wrongly = set(expect.not_fired) & fired
     if wrongly:
         problems.append(f"not_fired: {_listed(wrongly)} fired")
@@ -59,23 +60,28 @@ def judge(case: Case, decision: Decision) -> list[str]:
     if expect.overall_level is not None and outcome.level is not expect.overall_level:
         problems.append(f"overall_level: expected {expect.overall_level}, got {outcome.level}")
     if expect.urgent is not None and outcome.urgent is not expect.urgent:
-        problems.append(f"urgent: expected {str(expect.urgent).lower()}, got "
-                        f"{str(outcome.urgent).lower()}")
-    if (expect.harm_indicated is not None
-            and outcome.extra_familial_harm_indicated is not expect.harm_indicated):
+        problems.append(
+            f"urgent: expected {str(expect.urgent).lower()}, got {str(outcome.urgent).lower()}"
+        )
+    if (
+        expect.harm_indicated is not None
+        and outcome.extra_familial_harm_indicated is not expect.harm_indicated
+    ):
         problems.append(f"harm_indicated: expected {str(expect.harm_indicated).lower()}")
     routed = [p.pathway_id for p in decision.pathways]
     missing_paths = [p for p in expect.pathways if p not in routed]
     if missing_paths:
-        problems.append(f"pathways: expected {_listed(missing_paths)}; got "
-                        f"{', '.join(routed)}")
+        problems.append(f"pathways: expected {_listed(missing_paths)}; got {', '.join(routed)}")
     if expect.primary_pathway is not None and decision.primary_pathway != expect.primary_pathway:
-        problems.append(f"primary_pathway: expected {expect.primary_pathway}, got "
-                        f"{decision.primary_pathway}")
+        problems.append(
+            f"primary_pathway: expected {expect.primary_pathway}, got {decision.primary_pathway}"
+        )
     gaps = {gap.rule_id for gap in decision.information_gaps}
     if set(expect.gaps) - gaps:
-        problems.append(f"gaps: expected {_listed(set(expect.gaps) - gaps)} as information "
-                        f"gaps; got {_listed(gaps) or 'none'}")
+        problems.append(
+            f"gaps: expected {_listed(set(expect.gaps) - gaps)} as information "
+            f"gaps; got {_listed(gaps) or 'none'}"
+        )
     return problems
 
 
@@ -129,6 +135,7 @@ class Coverage:
 
     def gaps(self) -> dict[str, list[str]]:
         """Each coverage measure with what it is still missing (empty lists: full coverage)."""
+
         def leaves(seen: set[tuple[str, str]]) -> list[str]:
             return sorted(f"{rule} {path}" for rule, path in self.leaves - seen)
 
@@ -205,18 +212,43 @@ def check_case_references(cases: Sequence[Case], ruleset: RuleSet, report: Repor
     rule_ids = {rule.id for rule in ruleset.source.rules}
     for case in cases:
         for rule_id in sorted(case.expect.rule_ids() - rule_ids):
-            report.add(Finding("E117", Severity.ERROR, f"test '{case.name}' names unknown rule "
-                               f"'{rule_id}'", case.file, case.line, 0))
+            report.add(
+                Finding(
+                    "E117",
+                    Severity.ERROR,
+                    f"test '{case.name}' names unknown rule '{rule_id}'",
+                    case.file,
+                    case.line,
+                    0,
+                )
+            )
         for pathway in {*case.expect.pathways, case.expect.primary_pathway} - {None}:
             if pathway not in ruleset.pathways:
-                report.add(Finding("E115", Severity.ERROR, f"test '{case.name}' names unknown "
-                                   f"pathway '{pathway}'", case.file, case.line, 0))
+                report.add(
+                    Finding(
+                        "E115",
+                        Severity.ERROR,
+                        f"test '{case.name}' names unknown pathway '{pathway}'",
+                        case.file,
+                        case.line,
+                        0,
+                    )
+                )
     named = {rule_id for case in cases for rule_id in case.expect.rule_ids()}
     for rule in ruleset.source.rules:
         if rule.status.value == "active" and rule.id not in named:
-            report.add(Finding("W202", Severity.WARNING, "active rule is named by no test",
-                               rule.file, rule.line, 1, rule.id,
-                               "add a test where it fires and a near miss where it does not"))
+            report.add(
+                Finding(
+                    "W202",
+                    Severity.WARNING,
+                    "active rule is named by no test",
+                    rule.file,
+                    rule.line,
+                    1,
+                    rule.id,
+                    "add a test where it fires and a near miss where it does not",
+                )
+            )
 
 
 def load_with_cases(root: Path) -> tuple[RuleSet, list[Case], list[Finding]]:

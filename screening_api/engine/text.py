@@ -32,8 +32,10 @@ def _build_fold_table() -> dict[int, str]:
     table: dict[int, str] = {}
     for char in string.punctuation.replace("@", "").replace("$", "") + "\t\r\n\f\v":
         table[ord(char)] = " "
-    for char in "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2013\u2014\u2015\u2026\u00a0"\
-                "\u2022\u00b7\u2032\u2033\u00ab\u00bb\u2212":
+    for char in (
+        "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2013\u2014\u2015\u2026\u00a0"
+        "\u2022\u00b7\u2032\u2033\u00ab\u00bb\u2212"
+    ):
         table[ord(char)] = " "
     for code in range(0x00C0, 0x0250):  # Latin-1 Supplement and Latin Extended: strip accents
         base = unicodedata.normalize("NFKD", chr(code))[:1].lower()
@@ -173,12 +175,12 @@ class Matcher:
         sentence_start = 0
         for boundary in _SENTENCE_END.finditer(folded, max(0, start - 400), start):
             sentence_start = boundary.end()
-        before = folded[max(sentence_start, start - 200):start].split()[-self._window:]
+        before = folded[max(sentence_start, start - 200) : start].split()[-self._window :]
         cue = self._find_cue(before[::-1], self._before, reverse=True)
         if cue:
             return cue
         stop = _SENTENCE_END.search(folded, end, end + 200)
-        after = folded[end:stop.start() if stop else end + 200].split()[: self._window]
+        after = folded[end : stop.start() if stop else end + 200].split()[: self._window]
         return self._find_cue(after, self._after, reverse=False)
 
     def _find_cue(self, words: list[str], cues: tuple[str, ...], *, reverse: bool) -> str | None:
