@@ -265,7 +265,16 @@ def _read_pathway(reader: Reader, item: Any, at: Path_) -> Pathway | None:
     title, description, owner_team, advice = texts
     if pathway_id and title and description and owner_team and advice and priority:
         return Pathway(
-            pathway_id, title, description, priority, owner_team, advice, applies_to, references
+            pathway_id,
+            title,
+            description,
+            priority,
+            owner_team,
+            advice,
+            applies_to,
+            references,
+            reader.doc.display,
+            reader.doc.position(at)[0],
         )
     return None
 

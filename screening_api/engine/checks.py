@@ -97,7 +97,7 @@ def check_routing(
     rules: Sequence[Rule],
     pathways_file: str,
 ) -> None:
-    check_duplicates(report, ((p.id, pathways_file, 0) for p in pathways), "pathway id")
+    check_duplicates(report, ((p.id, p.file, p.line) for p in pathways), "pathway id")
     check_duplicates(report, ((r.id, r.file, r.line) for r in rows), "routing row id")
     known = {pathway.id: pathway for pathway in pathways}
     rule_ids = {rule.id for rule in rules}
@@ -163,8 +163,8 @@ def check_routing(
                     "W204",
                     Severity.WARNING,
                     f"no routing row can reach pathway '{pathway.id}'",
-                    pathways_file,
-                    0,
+                    pathway.file,
+                    pathway.line,
                     hint="add a routing row for it, or remove the pathway",
                 )
             )

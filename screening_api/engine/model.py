@@ -165,6 +165,8 @@ class Pathway:
     advice: str
     applies_to: tuple[SubjectKind, ...]
     references: tuple[Reference, ...]
+    file: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)

@@ -219,10 +219,11 @@ def check_case_references(cases: Sequence[Case], ruleset: RuleSet, report: Repor
                     f"test '{case.name}' names unknown rule '{rule_id}'",
                     case.file,
                     case.line,
-                    0,
+                    1,
                 )
             )
-        for pathway in {*case.expect.pathways, case.expect.primary_pathway} - {None}:
+        named_pathways = {*case.expect.pathways, case.expect.primary_pathway} - {None}
+        for pathway in sorted(p for p in named_pathways if p is not None):
             if pathway not in ruleset.pathways:
                 report.add(
                     Finding(
@@ -231,7 +232,7 @@ def check_case_references(cases: Sequence[Case], ruleset: RuleSet, report: Repor
                         f"test '{case.name}' names unknown pathway '{pathway}'",
                         case.file,
                         case.line,
-                        0,
+                        1,
                     )
                 )
     named = {rule_id for case in cases for rule_id in case.expect.rule_ids()}

@@ -159,11 +159,13 @@ class Matcher:
         if self._pattern is None or not narrative.strip():
             return (NO_HITS,) * count
         folded, offsets = fold(narrative)
+        # sentence ends are read where punctuation still stands (folding turned it to spaces)
+        plain = narrative if offsets is None else "".join(narrative[i] for i in offsets)
         found: list[list[Hit]] = [[] for _ in range(count)]
         negated: list[list[Hit]] = [[] for _ in range(count)]
         for match in self._pattern.finditer(folded):
             start, end = match.span()
-            cue = self._negation(folded, start, end)
+            cue = self._negation(folded, plain, start, end)
             original_start = offsets[start] if offsets else start
             original_end = offsets[end - 1] + 1 if offsets else end
             for index, term in self._owners[" ".join(match.group().split())]:
@@ -171,15 +173,15 @@ class Matcher:
                 (negated if cue else found)[index].append(hit)
         return tuple(LexiconHits(tuple(f), tuple(n)) for f, n in zip(found, negated, strict=True))
 
-    def _negation(self, folded: str, start: int, end: int) -> str | None:
+    def _negation(self, folded: str, plain: str, start: int, end: int) -> str | None:
         sentence_start = 0
-        for boundary in _SENTENCE_END.finditer(folded, max(0, start - 400), start):
+        for boundary in _SENTENCE_END.finditer(plain, max(0, start - 200), start):
             sentence_start = boundary.end()
         before = folded[max(sentence_start, start - 200) : start].split()[-self._window :]
         cue = self._find_cue(before[::-1], self._before, reverse=True)
         if cue:
             return cue
-        stop = _SENTENCE_END.search(folded, end, end + 200)
+        stop = _SENTENCE_END.search(plain, end, end + 200)
         after = folded[end : stop.start() if stop else end + 200].split()[: self._window]
         return self._find_cue(after, self._after, reverse=False)
 
