@@ -127,7 +127,7 @@ class Report:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
     def sorted(self) -> list[Finding]:
-        return sorted(self.findings, key=lambda f: (f.file, f.line, f.column, f.code, f.message))
+        return sorted(self.findings, key=lambda f: (f.file, f.line, f.column, f.code))
 
 
 class Reader:

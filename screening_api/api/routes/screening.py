@@ -1,0 +1,120 @@
+"""``POST /v1/screen`` and ``POST /v1/screen/batch``: referrals in, explained decisions out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from screening_api.api.auth import ServiceDep, require
+from screening_api.api.body import read_json
+from screening_api.api.keys import Scope
+from screening_api.api.logs import pseudonymise
+from screening_api.api.problems import BatchTooLarge, RequestTimedOut, ServiceError, describe
+from screening_api.api.responses import problem_responses
+from screening_api.api.schemas import BatchRequest, BatchResponse, Explain
+from screening_api.api.service import Service
+from screening_api.decision import Decision
+from screening_api.errors import ScreeningError
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["screening"])
+
+T = TypeVar("T")
+
+ExplainQuery = Annotated[
+    Explain,
+    Query(description="`full` also lists the rules that did not fire, with the leaf that "
+          "stopped each."),
+]
+
+
+async def _within_timeout(service: Service, request: Request,
+                          work: Callable[[Any], T]) -> T:
+    """Read the body and do the work in a thread, all within the request timeout."""
+    try:
+        with anyio.fail_after(service.settings.limits.request_timeout_seconds):
+            data = await read_json(request, service.settings.limits)
+            return await anyio.to_thread.run_sync(work, data, abandon_on_cancel=True)
+    except TimeoutError:
+        seconds = service.settings.limits.request_timeout_seconds
+        raise RequestTimedOut(f"the request was stopped after {seconds} s; try again",
+                              limit=seconds) from None
+
+
+def _json(model: Decision | BatchResponse) -> Response:
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
+@router.post(
+    "/screen",
+    operation_id="screenReferral",
+    summary="Screen one referral",
+    description="Validate one referral, screen it against the ruleset serving now, and answer "
+    "with the explained decision. `as_of` defaults to today's date in the service's time "
+    "zone. Needs the `screen` scope.",
+    response_model=Decision,
+    responses=problem_responses(400, 401, 403, 413, 415, 422, 503),
+    dependencies=[Depends(require(Scope.SCREEN))],
+    openapi_extra={"x-required-scope": "screen"},
+)
+async def screen_referral(request: Request, service: ServiceDep,
+                          explain: ExplainQuery = "summary") -> Response:
+    snapshot = service.store.current
+
+    def work(data: Any) -> Decision:
+        try:
+            return service.screen(data, explain, snapshot)
+        except (ServiceError, ScreeningError, ValidationError) as error:
+            service.metrics.refused(describe(error))
+            raise
+
+    decision = await _within_timeout(service, request, work)
+    log = request.state.log = {
+        "decision_id": decision.decision_id, "level": str(decision.outcome.level),
+        "primary_pathway": decision.primary_pathway, "fired": len(decision.flags),
+        "ruleset_sha256": snapshot.ruleset.sha256,
+    }
+    key = service.settings.pseudonym_key
+    if key is not None:
+        log["referral_ref"] = pseudonymise(key.get_secret_value(), decision.referral_id)
+    return _json(decision)
+
+
+@router.post(
+    "/screen/batch",
+    operation_id="screenBatch",
+    summary="Screen a batch of referrals",
+    description="Screen each referral on its own against the same ruleset snapshot. Results "
+    "come in input order, each with its own status: a refused referral has a `problem` and "
+    "does not stop the others. Needs the `screen` scope.",
+    response_model=BatchResponse,
+    responses=problem_responses(400, 401, 403, 413, 415, 422, 503),
+    dependencies=[Depends(require(Scope.SCREEN))],
+    openapi_extra={"x-required-scope": "screen"},
+)
+async def screen_batch(request: Request, service: ServiceDep,
+                       explain: ExplainQuery = "summary") -> Response:
+    snapshot = service.store.current
+    limit = service.settings.limits.max_batch_items
+
+    def work(data: Any) -> BatchResponse:
+        batch = BatchRequest.model_validate(data)
+        if len(batch.referrals) > limit:
+            raise BatchTooLarge(
+                f"the batch holds {len(batch.referrals)} referrals; this service accepts at "
+                f"most {limit} in one request: split it", limit=limit)
+        return service.screen_batch(batch.referrals, batch.explain or explain, snapshot)
+
+    result = await _within_timeout(service, request, work)
+    request.state.log = {
+        "batch": result.summary.total, "screened": result.summary.screened,
+        "refused": result.summary.refused, "ruleset_sha256": snapshot.ruleset.sha256,
+    }
+    return _json(result)
