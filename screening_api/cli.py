@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from screening_api import __version__
 from screening_api.api.commands import register as register_api_commands
+from screening_api.engine.document import render_catalogue
 from screening_api.engine.ruleset import load_ruleset
 from screening_api.engine.testing import check_ruleset, load_with_cases, run_cases
 from screening_api.errors import ReferralError, RulesetError, RuleTestError, Severity
@@ -67,6 +68,27 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     if args.strict and not run.coverage.complete:
         print("strict: coverage is below 100%")
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_rules_doc(args: argparse.Namespace) -> int:
+    try:
+        ruleset = load_ruleset(_rules_dir(args.dir))
+    except RulesetError as error:
+        print(error)
+        return EXIT_FINDINGS
+    text = render_catalogue(ruleset)
+    out = Path(args.out)
+    current = out.read_text(encoding="utf-8") if out.is_file() else None
+    if args.check:
+        if current != text:
+            print(f"out of date: {out}; run 'screening-api rules doc' to regenerate")
+            return EXIT_FINDINGS
+        print(f"up to date: {out}")
+        return EXIT_OK
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote: {out}")
     return EXIT_OK
 
 
@@ -140,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--strict", action="store_true", help="fail below full coverage")
     test.add_argument("-v", "--verbose", action="store_true", help="list passing tests too")
     test.set_defaults(func=cmd_rules_test)
+
+    doc = rules_commands.add_parser("doc", help="write the readable Markdown rule catalogue")
+    doc.add_argument("dir", nargs="?", help="ruleset folder (default: bundled rules)")
+    doc.add_argument("--out", default="docs/rule-catalogue.md", help="file to write")
+    doc.add_argument("--check", action="store_true", help="only report whether it is current")
+    doc.set_defaults(func=cmd_rules_doc)
 
     screen_cmd = commands.add_parser("screen", help="screen one referral (JSON file or -)")
     screen_cmd.add_argument("file", help="referral JSON file, or - for standard input")
