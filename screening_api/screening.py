@@ -248,13 +248,13 @@ def _flag(rule: Rule, explained: Explained) -> Flag:
         rationale=rule.rationale,
         references=_references(rule.references),
         suggests_cin_factors=rule.suggests_cin_factors,
-        evidence=tuple(leaf.evidence for leaf in explained.leaves() if leaf.evidence),
+        evidence=tuple(leaf.evidence() for leaf in explained.leaves()),
     )
 
 
 def deciding_leaf(node: Explained) -> Explained | None:
     """The first leaf that gave the node its result: the one a reader should look at."""
-    if node.evidence is not None:
+    if node.is_leaf:
         return node
     wanted = node.result
     if node.inverts and wanted is not None:
@@ -271,8 +271,8 @@ def _trace(rule: Rule, explained: Explained) -> RuleTrace:
         rule_id=rule.id,
         title=rule.title,
         result=as_truth(explained.result),
-        failed_leaf=stopped.evidence if stopped else None,
-        evidence=tuple(leaf.evidence for leaf in explained.leaves() if leaf.evidence),
+        failed_leaf=stopped.evidence() if stopped else None,
+        evidence=tuple(leaf.evidence() for leaf in explained.leaves()),
     )
 
 

@@ -10,7 +10,7 @@ look-up that could have been made at compile time.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from screening_api.decision import Evidence, LeafKind, TextMatch, Truth
 from screening_api.engine.fields import FIELDS, OPERATORS, describe_value
@@ -38,21 +38,38 @@ class Facts:
     referral: Referral
     indicators: Mapping[str, Observation]
     hits: tuple[LexiconHits, ...] | None  # None: the referral has no narrative
+    # text matches as decision objects, built once per lexicon and only when explained
+    shown: dict[int, tuple[tuple[TextMatch, ...], tuple[TextMatch, ...]]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Explained:
-    """A judged node: its result, its children, and for a leaf the evidence and unknown fact."""
+    """A judged node: its result, its children, and for a leaf its fact and evidence.
+
+    Evidence is built on demand (``evidence()``): information gaps need only results and facts,
+    so undetermined rules cost no evidence objects unless a reader asks for them.
+    """
 
     result: Tri
     children: tuple[Explained, ...]
-    evidence: Evidence | None = None
+    describe: Callable[[], Evidence] | None = None  # set on leaves only
     fact: tuple[LeafKind, str, str] | None = None  # (kind, name, label) of the leaf's fact
     negated: bool = False  # a leaf under an odd number of `not`
     inverts: bool = False  # a `not` node
 
+    @property
+    def is_leaf(self) -> bool:
+        return self.describe is not None
+
+    def evidence(self) -> Evidence:
+        if self.describe is None:
+            raise ValueError("only a leaf has evidence")
+        return self.describe()
+
     def leaves(self) -> list[Explained]:
-        if self.evidence is not None:
+        if self.is_leaf:
             return [self]
         return [leaf for child in self.children for leaf in child.leaves()]
 
@@ -191,7 +208,7 @@ def _leaf(
 ) -> CompiledCondition:
     def explain(facts: Facts) -> Explained:
         result = evaluate(facts)
-        return Explained(result, (), describe(facts, result), fact, negated)
+        return Explained(result, (), lambda: describe(facts, result), fact, negated)
 
     return CompiledCondition(evaluate, explain)
 
@@ -323,6 +340,9 @@ def _mentions(leaf: MentionsLeaf, slot: int, negated: bool) -> CompiledCondition
                 result=as_truth(result),
             )
         found, set_aside = facts.hits[slot].found, facts.hits[slot].negated
+        if slot not in facts.shown:
+            facts.shown[slot] = (_matches(found), _matches(set_aside))
+        shown_found, shown_negated = facts.shown[slot]
         terms = sorted({h.term for h in found})
         actual = ("mentions " + ", ".join(f"'{t}'" for t in terms)) if terms else "no term found"
         if set_aside:
@@ -334,8 +354,8 @@ def _mentions(leaf: MentionsLeaf, slot: int, negated: bool) -> CompiledCondition
             expected=expected,
             actual=actual,
             result=as_truth(result),
-            matches=_matches(found),
-            negated=_matches(set_aside),
+            matches=shown_found,
+            negated=shown_negated,
         )
 
     return _leaf(evaluate, describe, (LeafKind.MENTIONS, leaf.lexicon, "narrative"), negated)

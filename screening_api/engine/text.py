@@ -1,14 +1,15 @@
 """Narrative matching: normalise text, find lexicon terms on word boundaries, skip negated ones.
 
 Cost stays linear in the text length: every lexicon is compiled into one regular expression
-shaped as a character trie (alternatives at each branch start with different characters, and
-spaces are matched possessively), so at each position the scan does at most as much work as
-the longest term is long, whatever the lexicons hold. Negation cues are checked only around the
-matches, within a fixed window of words.
+shaped as a character trie (at each branch the alternatives start with different characters,
+and spaces are matched possessively), anchored on the space before a word, so each attempt does
+at most as much work as the longest term is long, whatever the lexicons hold. Negation cues are
+checked only around the matches, within a fixed window of words.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import string
 import unicodedata
@@ -22,21 +23,31 @@ MAX_TERM_CHARS = 80
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _HAS_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH}]")
-_LEET = re.compile(r"(?<=[a-z])[0134579@$](?=[a-z])")
-_LEET_LETTERS = str.maketrans("0134579@$", "oieastgas")
+_NON_WORD = re.compile(r"[^\w@$]|_")
 _SENTENCE_END = re.compile(r"[.!?;\n]")
+# Digits and symbols written for letters ("c0unty l1nes", "$hotting"): a pattern letter also
+# accepts its stand-in, and a term is stored with stand-ins read as letters.
+_STAND_INS = {"a": "4@", "e": "3", "g": "9", "i": "1", "o": "0", "s": "5$", "t": "7"}
+_AS_LETTERS = str.maketrans({c: letter for letter, cs in _STAND_INS.items() for c in cs})
+
+
+def _ascii_table() -> bytes:
+    """Bytes in, bytes out: upper case to lower, anything but a letter, digit, @ or $ to space."""
+    keep = string.ascii_lowercase + string.digits + "@$"
+    table = bytearray(b" " * 256)
+    for char in keep:
+        table[ord(char)] = ord(char)
+    for char in string.ascii_uppercase:
+        table[ord(char)] = ord(char.lower())
+    return bytes(table)
+
+
+_ASCII = _ascii_table()
 
 
 def _build_fold_table() -> dict[int, str]:
-    """One character in, one character out: offsets in the folded text equal the original's."""
+    """For text beyond ASCII: accents stripped and look-alike letters read as Latin ones."""
     table: dict[int, str] = {}
-    for char in string.punctuation.replace("@", "").replace("$", "") + "\t\r\n\f\v":
-        table[ord(char)] = " "
-    for char in (
-        "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2013\u2014\u2015\u2026\u00a0"
-        "\u2022\u00b7\u2032\u2033\u00ab\u00bb\u2212"
-    ):
-        table[ord(char)] = " "
     for code in range(0x00C0, 0x0250):  # Latin-1 Supplement and Latin Extended: strip accents
         base = unicodedata.normalize("NFKD", chr(code))[:1].lower()
         if base.isascii() and base.isalpha():
@@ -69,22 +80,30 @@ def _lower_keeping_length(text: str) -> str:
 def fold(text: str) -> tuple[str, list[int] | None]:
     """The matching form of ``text`` and, when characters were dropped, where each kept one was.
 
-    Case, accents, look-alike letters and digits used as letters inside a word are folded;
-    punctuation becomes a space. Zero-width characters are dropped, which is the only case
-    that needs an offset map.
+    Case, accents and look-alike letters are folded; anything that is not a letter, a digit,
+    ``@`` or ``$`` becomes a space, one character for one, so offsets stay those of the
+    original. Zero-width characters are dropped: the only case that needs an offset map.
     """
+    if text.isascii():  # the common case: no zero-width characters, one C-speed pass
+        return text.encode("ascii").translate(_ASCII).decode("ascii"), None
     offsets: list[int] | None = None
     if _HAS_ZERO_WIDTH.search(text):
         offsets = [i for i, c in enumerate(text) if c not in _ZERO_WIDTH]
         text = "".join(text[i] for i in offsets)
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII).decode("ascii"), offsets
     folded = _lower_keeping_length(text).translate(_FOLD)
-    folded = _LEET.sub(lambda m: m.group().translate(_LEET_LETTERS), folded)
-    return folded, offsets
+    return _NON_WORD.sub(" ", folded), offsets
 
 
 def normalise_term(term: str) -> str:
     """A lexicon term or cue as the matcher compares it: folded, single spaces, trimmed."""
     return " ".join(fold(term)[0].split())
+
+
+def _canonical(term: str) -> str:
+    """The form a term is stored under: stand-in digits and symbols read as letters."""
+    return " ".join(term.split()).translate(_AS_LETTERS)
 
 
 def _trie_pattern(terms: Sequence[str]) -> str:
@@ -97,11 +116,16 @@ def _trie_pattern(terms: Sequence[str]) -> str:
     return _render(trie)
 
 
+def _char_pattern(char: str) -> str:
+    if char == " ":
+        return " ++"
+    stand_ins = _STAND_INS.get(char)
+    return f"[{char}{re.escape(stand_ins)}]" if stand_ins else re.escape(char)
+
+
 def _render(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
     branches = [
-        (r" ++" if char == " " else re.escape(char)) + _render(child)
-        for char, child in sorted(node.items())
-        if char
+        _char_pattern(char) + _render(child) for char, child in sorted(node.items()) if char
     ]
     if "" in node:
         branches.append("")  # the term may end here; longer terms are tried first
@@ -138,13 +162,13 @@ class Matcher:
         for index, lexicon in enumerate(lexicons):
             for entry in lexicon.terms:
                 for spelling in (entry.term, *entry.variants):
-                    owners = self._owners.setdefault(normalise_term(spelling), [])
+                    owners = self._owners.setdefault(_canonical(normalise_term(spelling)), [])
                     if all(owner != index for owner, _ in owners):
                         owners.append((index, entry.term))
         terms = sorted(self._owners)
-        self._pattern = (
-            re.compile(r"(?<![^\W_])" + _trie_pattern(terms) + r"(?![^\W_])") if terms else None
-        )
+        # Anchored on the space before a word: the scan jumps from space to space and tries
+        # the trie only there. The text is searched with one space put in front.
+        self._pattern = re.compile(" " + _trie_pattern(terms) + "(?![^ ])") if terms else None
         self._window = negation.window_words
         # longest cue first, so the explanation names "no concerns about" rather than "no"
         self._before = tuple(f" {cue} " for cue in sorted(negation.before, key=len, reverse=True))
@@ -156,33 +180,38 @@ class Matcher:
         if narrative is None:
             return None
         count = len(self.lexicon_ids)
-        if self._pattern is None or not narrative.strip():
+        if self._pattern is None:
             return (NO_HITS,) * count
         folded, offsets = fold(narrative)
-        # sentence ends are read where punctuation still stands (folding turned it to spaces)
+        matches = list(self._pattern.finditer(" " + folded))
+        if not matches:
+            return (NO_HITS,) * count
+        # sentence ends are read where punctuation still stands (folding made it spaces)
         plain = narrative if offsets is None else "".join(narrative[i] for i in offsets)
+        ends = [boundary.end() for boundary in _SENTENCE_END.finditer(plain)]
         found: list[list[Hit]] = [[] for _ in range(count)]
         negated: list[list[Hit]] = [[] for _ in range(count)]
-        for match in self._pattern.finditer(folded):
-            start, end = match.span()
-            cue = self._negation(folded, plain, start, end)
+        for match in matches:
+            # in the padded text the match starts at the space before the term
+            start, end = match.start(), match.end() - 1
+            cue = self._negation(folded, ends, start, end)
             original_start = offsets[start] if offsets else start
             original_end = offsets[end - 1] + 1 if offsets else end
-            for index, term in self._owners[" ".join(match.group().split())]:
+            for index, term in self._owners[_canonical(match.group())]:
                 hit = Hit(term, original_start, original_end, cue)
                 (negated if cue else found)[index].append(hit)
         return tuple(LexiconHits(tuple(f), tuple(n)) for f, n in zip(found, negated, strict=True))
 
-    def _negation(self, folded: str, plain: str, start: int, end: int) -> str | None:
-        sentence_start = 0
-        for boundary in _SENTENCE_END.finditer(plain, max(0, start - 200), start):
-            sentence_start = boundary.end()
+    def _negation(self, folded: str, ends: list[int], start: int, end: int) -> str | None:
+        """The cue that negates the term at [start, end), within its sentence and window."""
+        position = bisect.bisect_right(ends, start)
+        sentence_start = ends[position - 1] if position else 0
+        sentence_end = ends[position] - 1 if position < len(ends) else len(folded)
         before = folded[max(sentence_start, start - 200) : start].split()[-self._window :]
         cue = self._find_cue(before[::-1], self._before, reverse=True)
-        if cue:
+        if cue or not self._after:
             return cue
-        stop = _SENTENCE_END.search(plain, end, end + 200)
-        after = folded[end : stop.start() if stop else end + 200].split()[: self._window]
+        after = folded[end : min(sentence_end, end + 200)].split()[: self._window]
         return self._find_cue(after, self._after, reverse=False)
 
     def _find_cue(self, words: list[str], cues: tuple[str, ...], *, reverse: bool) -> str | None:
