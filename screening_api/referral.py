@@ -21,7 +21,6 @@ from pydantic import (
 
 __all__ = [
     "Agency",
-    "ChildDetails",
     "Contexts",
     "EducationStatus",
     "LegalStatus",
@@ -203,9 +202,6 @@ _CHILD_DETAILS = (
     "special_educational_needs",
     "unaccompanied_asylum_seeking",
 )
-
-ChildDetails = Subject  # the child's details live on the subject; the alias names the idea
-
 
 class Referrer(BaseModel):
     """The agency that made the referral (never a person's name)."""

@@ -26,7 +26,7 @@ from screening_api.engine.model import (
 from screening_api.engine.reader import MISSING, Reader, did_you_mean
 from screening_api.engine.source import Path_
 from screening_api.referral import Recency, Source
-from screening_api.vocabulary import CIN_FACTORS, RULE_LEVELS, ContextTag, Domain, Level
+from screening_api.vocabulary import CIN_FACTORS, ContextTag, Domain, Level
 
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,9}-[0-9]{3,4}[a-z]?$")
 REQUIRED = (
@@ -471,5 +471,3 @@ def _read_mentions(
         return None
     return MentionsLeaf(label, str(lexicon))
 
-
-LEVELS_FOR_RULES = RULE_LEVELS
