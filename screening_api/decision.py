@@ -64,7 +64,11 @@ class TextMatch(BaseModel):
 
 
 class Evidence(BaseModel):
-    """How one leaf of a rule's condition was judged."""
+    """How one leaf of a rule's condition was judged.
+
+    ``inverted`` is true for a leaf under a ``not``: the rule needs it to be false.
+    ``negated_matches`` are mentions set aside because a negation cue stood near them.
+    """
 
     model_config = _OUTPUT
 
@@ -74,8 +78,9 @@ class Evidence(BaseModel):
     expected: str
     actual: str
     result: Truth
+    inverted: bool = False
     matches: tuple[TextMatch, ...] = ()
-    negated: tuple[TextMatch, ...] = ()
+    negated_matches: tuple[TextMatch, ...] = ()
 
 
 class Flag(BaseModel):

@@ -98,7 +98,8 @@ def screen(
 
     fired: list[tuple[CompiledRule, Explained]] = []
     shadow: list[tuple[CompiledRule, Explained]] = []
-    open_rules: list[tuple[CompiledRule, Explained]] = []  # undetermined or false
+    open_rules: list[tuple[CompiledRule, Explained]] = []  # not fired, explained
+    gap_rules: list[tuple[Rule, Explained]] = []  # undetermined with evidence of harm
     for compiled in ruleset.rules:
         rule = compiled.rule
         if not rule.in_effect(judged_on):
@@ -107,8 +108,13 @@ def screen(
         is_active = rule.status is not RuleStatus.CANDIDATE
         if result is True:
             (fired if is_active else shadow).append((compiled, compiled.condition.explain(facts)))
-        elif is_active and (result is None or explain == "full"):
-            open_rules.append((compiled, compiled.condition.explain(facts)))
+        elif is_active:
+            worth_a_gap = result is None and compiled.condition.has_positive_evidence(facts)
+            if worth_a_gap or explain == "full":
+                explained = compiled.condition.explain(facts)
+                open_rules.append((compiled, explained))
+                if worth_a_gap:
+                    gap_rules.append((compiled.rule, explained))
 
     fired_rules = [c.rule for c, _ in fired]
     outcome = _outcome(referral, ruleset, fired_rules)
@@ -143,7 +149,7 @@ def screen(
         pathways=pathways,
         flags=tuple(_flag(c.rule, e) for c, e in fired),
         shadow_flags=tuple(_flag(c.rule, e) for c, e in shadow),
-        information_gaps=_gaps(open_rules, outcome),
+        information_gaps=_gaps(gap_rules, outcome),
         not_fired=(tuple(_trace(c.rule, e) for c, e in open_rules) if explain == "full" else None),
         provenance=Provenance(
             ruleset_id=ruleset.id,
@@ -277,35 +283,36 @@ def _trace(rule: Rule, explained: Explained) -> RuleTrace:
 
 
 def _gaps(
-    open_rules: Sequence[tuple[CompiledRule, Explained]], outcome: Outcome
+    gap_rules: Sequence[tuple[Rule, Explained]], outcome: Outcome
 ) -> tuple[InformationGap, ...]:
-    """Undetermined rules with some evidence already, ranked by what knowing more could change.
+    """Undetermined rules with some evidence of harm already, ranked by what knowing more could
+    change.
 
-    A rule with no leaf true yet is not listed: asking about every unknown fact of every rule
-    would bury the questions that matter.
+    Evidence of harm is an indicator or a narrative mention outside any `not` (an indicator
+    reported present with its date or source unknown counts). Facts about who the child is
+    are not: asking about every rule that an age or a legal status leaves open would bury the
+    questions that matter.
     """
     current = {d.domain: d.level for d in outcome.domains}
     ranked = []
-    for compiled, explained in open_rules:
-        rule = compiled.rule
-        leaves = explained.leaves()
-        if explained.result is not None or not any(
-            leaf.result is True and not leaf.negated for leaf in leaves
-        ):
-            continue
-        facts = {leaf.fact: None for leaf in leaves if leaf.result is None and leaf.fact}
+    for rule, explained in gap_rules:
+        unknown = {leaf.fact: None for leaf in explained.leaves() if leaf.result is None}
         change, weight = _could_change(rule, current, outcome.urgent)
-        ranked.append((weight, len(facts), rule.id, rule, tuple(facts), change))
+        ranked.append((weight, len(unknown), rule.id, rule, tuple(unknown), change))
     ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
     return tuple(
         InformationGap(
             rank=rank,
             rule_id=rule.id,
             title=rule.title,
-            unknown_facts=tuple(Fact(kind=k, name=n, label=label) for k, n, label in facts),
+            unknown_facts=tuple(
+                Fact(kind=kind, name=name, label=label)
+                for kind, name, label in unknown
+                if kind is not None
+            ),
             could_change=change,
         )
-        for rank, (_, _, _, rule, facts, change) in enumerate(ranked, start=1)
+        for rank, (_, _, _, rule, unknown, change) in enumerate(ranked, start=1)
     )
 
 

@@ -134,7 +134,24 @@ def test_gaps_are_ranked_by_what_they_could_change(mini: RuleSet, make_referral:
             "would make the referral urgent; would raise going missing from none to significant",
         ),
         (2, "CCE-001", "would raise criminal exploitation from none to significant"),
-        (3, "CCE-002", "would raise criminal exploitation from none to moderate"),
+    ]
+    # CCE-002 is open too, but only "looked after" holds: who the child is, not evidence of
+    # harm, so it is not worth a question
+
+
+def test_present_without_a_date_is_partial_evidence(mini: RuleSet, make_referral: Make) -> None:
+    referral = make_referral(indicators={
+        "found_out_of_area": {"status": "present"},
+        "found_with_drugs_or_cash": {"status": "present"},
+        "harm_within_family_only": {"status": "absent"},
+    })
+    decision = screen(referral, mini, as_of=AS_OF)
+    assert decision.flags == ()
+    [gap] = decision.information_gaps
+    assert gap.rule_id == "CCE-001"
+    assert [(f.name, f.label) for f in gap.unknown_facts] == [
+        ("found_out_of_area", "Found out of area: reported present, but when is not given"),
+        ("county_lines", "narrative"),
     ]
 
 
@@ -202,7 +219,7 @@ def test_negated_mention_does_not_count_and_is_shown(mini: RuleSet, make_referra
     mention = next(e for e in trace.evidence if e.kind == "mentions")
     assert mention.result == Truth.FALSE
     assert mention.actual == "no term found; 1 negated mention(s) set aside"
-    assert [(m.term, m.start, m.end, m.negated_by) for m in mention.negated] == [
+    assert [(m.term, m.start, m.end, m.negated_by) for m in mention.negated_matches] == [
         ("county lines", 28, 40, "no concerns about")
     ]
 

@@ -92,6 +92,18 @@ def test_negation_stops_at_breakers_sentences_and_window(matcher: Matcher) -> No
     assert found(matcher, far) == [("county lines", "county lines")]
 
 
+def test_a_term_inside_a_longer_term_counts_for_its_own_lexicon() -> None:
+    lexicons = (
+        Lexicon("sextortion", "t", "d", (LexiconTerm("leak her nudes"),)),
+        Lexicon("images", "t", "d", (LexiconTerm("nudes"), LexiconTerm("leak"))),
+    )
+    matcher = Matcher(lexicons, NEGATION)
+    text = "He threatened to  leak her nudes."
+    assert found(matcher, text, 0) == [("leak her nudes", "leak her nudes")]
+    assert found(matcher, text, 1) == [("leak", "leak"), ("nudes", "nudes")]
+    assert negated(matcher, "He did not leak her nudes.", 1) == [("leak", "not"), ("nudes", "not")]
+
+
 def test_no_narrative_is_unknown_and_empty_is_nothing(matcher: Matcher) -> None:
     assert matcher.scan(None) is None
     hits = matcher.scan("   ")

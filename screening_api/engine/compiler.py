@@ -55,7 +55,7 @@ class Explained:
     result: Tri
     children: tuple[Explained, ...]
     describe: Callable[[], Evidence] | None = None  # set on leaves only
-    fact: tuple[LeafKind, str, str] | None = None  # (kind, name, label) of the leaf's fact
+    fact: tuple[LeafKind, str, str] | None = None  # (kind, name, label) the leaf asks about
     negated: bool = False  # a leaf under an odd number of `not`
     inverts: bool = False  # a `not` node
 
@@ -82,6 +82,11 @@ Explain = Callable[[Facts], Explained]
 class CompiledCondition:
     evaluate: Evaluate
     explain: Explain
+    # the leaves outside any `not`: one of them true is evidence worth an information gap
+    positive: tuple[Evaluate, ...] = ()
+
+    def has_positive_evidence(self, facts: Facts) -> bool:
+        return any(leaf(facts) is True for leaf in self.positive)
 
 
 def as_truth(value: Tri) -> Truth:
@@ -173,7 +178,8 @@ def _group(children: list[CompiledCondition], combine: Combine) -> CompiledCondi
         judged = tuple(child(facts) for child in explainers)
         return Explained(combine([j.result for j in judged]), judged)
 
-    return CompiledCondition(evaluate, explain)
+    positive = tuple(leaf for child in children for leaf in child.positive)
+    return CompiledCondition(evaluate, explain, positive)
 
 
 def _not(child: CompiledCondition) -> CompiledCondition:
@@ -189,7 +195,7 @@ def _not(child: CompiledCondition) -> CompiledCondition:
             None if judged.result is None else not judged.result, (judged,), inverts=True
         )
 
-    return CompiledCondition(evaluate, explain)
+    return CompiledCondition(evaluate, explain, child.positive)
 
 
 # --- leaves ------------------------------------------------------------------------------
@@ -200,17 +206,25 @@ def _must_not(expected: str, negated: bool) -> str:
     return f"not ({expected})" if negated else expected
 
 
+Fact = tuple[LeafKind, str, str]  # (kind, name, label) of what a leaf asks about
+
+
 def _leaf(
     evaluate: Evaluate,
     describe: Callable[[Facts, Tri], Evidence],
-    fact: tuple[LeafKind, str, str],
+    fact: Callable[[Facts, Tri], Fact],
     negated: bool,
+    evidence_of_harm: Evaluate | None,
 ) -> CompiledCondition:
+    """A leaf; ``evidence_of_harm`` (outside a `not` only) says whether it already points
+    at harm, which makes an undetermined rule worth an information gap."""
+
     def explain(facts: Facts) -> Explained:
         result = evaluate(facts)
-        return Explained(result, (), lambda: describe(facts, result), fact, negated)
+        return Explained(result, (), lambda: describe(facts, result), fact(facts, result), negated)
 
-    return CompiledCondition(evaluate, explain)
+    positive = (evidence_of_harm,) if evidence_of_harm is not None and not negated else ()
+    return CompiledCondition(evaluate, explain, positive)
 
 
 def _indicator(leaf: IndicatorLeaf, indicator: Indicator, negated: bool) -> CompiledCondition:
@@ -257,9 +271,34 @@ def _indicator(leaf: IndicatorLeaf, indicator: Indicator, negated: bool) -> Comp
             expected=expected,
             actual=_actual_observation(facts.indicators.get(code)),
             result=as_truth(result),
+            inverted=negated,
         )
 
-    return _leaf(evaluate, describe, (LeafKind.INDICATOR, code, indicator.label), negated)
+    label = indicator.label
+
+    def fact(facts: Facts, result: Tri) -> Fact:
+        observation = facts.indicators.get(code)
+        if result is None and observation is not None and observation.status is present:
+            return (LeafKind.INDICATOR, code, f"{label}: {_missing_detail(leaf, observation)}")
+        return (LeafKind.INDICATOR, code, label)
+
+    def reported_present(facts: Facts) -> Tri:
+        # true, or present with only its recency, source or window unknown: partial evidence
+        result = evaluate(facts)
+        if result is None:
+            observation = facts.indicators.get(code)
+            return observation is not None and observation.status is present
+        return result
+
+    return _leaf(evaluate, describe, fact, negated, reported_present)
+
+
+def _missing_detail(leaf: IndicatorLeaf, observation: Observation) -> str:
+    if leaf.recency and observation.recency is None:
+        return "reported present, but when is not given"
+    if leaf.source and observation.source is None:
+        return "reported present, but the source is not given"
+    return "reported present, but not over which window"
 
 
 def _expected_observation(leaf: IndicatorLeaf) -> str:
@@ -311,9 +350,12 @@ def _field(leaf: FieldLeaf, negated: bool) -> CompiledCondition:
             expected=expected,
             actual=describe_value(read(facts.referral)),
             result=as_truth(result),
+            inverted=negated,
         )
 
-    return _leaf(evaluate, describe, (LeafKind.FIELD, leaf.field, leaf.field), negated)
+    field_fact: Fact = (LeafKind.FIELD, leaf.field, leaf.field)
+    # who the child is (age, status) is context, never evidence of harm on its own
+    return _leaf(evaluate, describe, lambda facts, result: field_fact, negated, None)
 
 
 def _matches(hits: Sequence[Hit]) -> tuple[TextMatch, ...]:
@@ -338,6 +380,7 @@ def _mentions(leaf: MentionsLeaf, slot: int, negated: bool) -> CompiledCondition
                 expected=expected,
                 actual="no narrative",
                 result=as_truth(result),
+                inverted=negated,
             )
         found, set_aside = facts.hits[slot].found, facts.hits[slot].negated
         if slot not in facts.shown:
@@ -354,8 +397,10 @@ def _mentions(leaf: MentionsLeaf, slot: int, negated: bool) -> CompiledCondition
             expected=expected,
             actual=actual,
             result=as_truth(result),
+            inverted=negated,
             matches=shown_found,
-            negated=shown_negated,
+            negated_matches=shown_negated,
         )
 
-    return _leaf(evaluate, describe, (LeafKind.MENTIONS, leaf.lexicon, "narrative"), negated)
+    mentions_fact: Fact = (LeafKind.MENTIONS, leaf.lexicon, "narrative")
+    return _leaf(evaluate, describe, lambda facts, result: mentions_fact, negated, evaluate)

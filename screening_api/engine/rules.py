@@ -212,6 +212,9 @@ def read_condition(
         )
         return None
     kinds = [key for key in NODE_KEYS if key in value]
+    if "field" in kinds:
+        # `at_least` is also a field operator: inside a field condition it is not a group
+        kinds = [key for key in kinds if key != "at_least"]
     if len(kinds) != 1:
         unknown = [str(key) for key in value if key not in NODE_KEYS]
         hint = did_you_mean(unknown[0], NODE_KEYS) if unknown else None
@@ -470,4 +473,3 @@ def _read_mentions(
         )
         return None
     return MentionsLeaf(label, str(lexicon))
-

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from screening_api.decision import Decision, Truth
+from screening_api.decision import Decision, Evidence, LeafKind, Truth
 from screening_api.engine.cases import Case, read_cases
 from screening_api.engine.loader import read_ruleset
 from screening_api.engine.model import AllNode, AnyNode, AtLeastNode, Condition, NotNode
@@ -101,6 +101,15 @@ def leaf_paths(node: Condition) -> list[str]:
     return [node.path]
 
 
+def is_near_miss(evidence: Sequence[Evidence]) -> bool:
+    """A rule that did not fire although evidence of harm for it was there: an indicator or
+    a mention outside any `not` was true. A rule with neither kind of leaf counts any leaf
+    outside a `not` (a context rule on fields alone)."""
+    outside_not = [e for e in evidence if not e.inverted]
+    of_harm = [e for e in outside_not if e.kind in (LeafKind.INDICATOR, LeafKind.MENTIONS)]
+    return any(e.result is Truth.TRUE for e in (of_harm or outside_not))
+
+
 @dataclass
 class Coverage:
     """What the tests exercised, against what the active rules and routing table hold."""
@@ -119,19 +128,18 @@ class Coverage:
             self.fired.add(flag.rule_id)
             self._leaves(flag.rule_id, flag.evidence)
         for trace in decision.not_fired or ():
-            if any(e.result is Truth.TRUE for e in trace.evidence):
+            if is_near_miss(trace.evidence):
                 self.near_missed.add(trace.rule_id)
             self._leaves(trace.rule_id, trace.evidence)
         for pathway in decision.pathways:
             self.reached.update(pathway.rows)
 
-    def _leaves(self, rule_id: str, evidence: Iterable[object]) -> None:
+    def _leaves(self, rule_id: str, evidence: Iterable[Evidence]) -> None:
         for item in evidence:
-            path, result = getattr(item, "path"), getattr(item, "result")  # noqa: B009
-            if result is Truth.TRUE:
-                self.seen_true.add((rule_id, path))
-            elif result is Truth.FALSE:
-                self.seen_false.add((rule_id, path))
+            if item.result is Truth.TRUE:
+                self.seen_true.add((rule_id, item.path))
+            elif item.result is Truth.FALSE:
+                self.seen_false.add((rule_id, item.path))
 
     def gaps(self) -> dict[str, list[str]]:
         """Each coverage measure with what it is still missing (empty lists: full coverage)."""

@@ -25,6 +25,7 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _HAS_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH}]")
 _NON_WORD = re.compile(r"[^\w@$]|_")
 _SENTENCE_END = re.compile(r"[.!?;\n]")
+_WORD = re.compile(r"[^ ]+")
 # Digits and symbols written for letters ("c0unty l1nes", "$hotting"): a pattern letter also
 # accepts its stand-in, and a term is stored with stand-ins read as letters.
 _STAND_INS = {"a": "4@", "e": "3", "g": "9", "i": "1", "o": "0", "s": "5$", "t": "7"}
@@ -166,6 +167,20 @@ class Matcher:
                     if all(owner != index for owner, _ in owners):
                         owners.append((index, entry.term))
         terms = sorted(self._owners)
+        # The scan takes the longest term at each place; a shorter term inside it ("nudes" in
+        # "leak her nudes") still counts for its own lexicon. Word spans, found at load time.
+        self._inner: dict[str, tuple[tuple[int, int, str], ...]] = {}
+        for term in terms:
+            words = term.split(" ")
+            spans = [
+                (first, last, " ".join(words[first:last]))
+                for first in range(len(words))
+                for last in range(first + 1, len(words) + 1)
+                if last - first < len(words)
+            ]
+            inner = tuple(span for span in spans if span[2] in self._owners)
+            if inner:
+                self._inner[term] = inner
         # Anchored on the space before a word: the scan jumps from space to space and tries
         # the trie only there. The text is searched with one space put in front.
         self._pattern = re.compile(" " + _trie_pattern(terms) + "(?![^ ])") if terms else None
@@ -197,9 +212,21 @@ class Matcher:
             cue = self._negation(folded, ends, start, end)
             original_start = offsets[start] if offsets else start
             original_end = offsets[end - 1] + 1 if offsets else end
-            for index, term in self._owners[_canonical(match.group())]:
+            canonical = _canonical(match.group())
+            owners = self._owners[canonical]
+            for index, term in owners:
                 hit = Hit(term, original_start, original_end, cue)
                 (negated if cue else found)[index].append(hit)
+            inner_terms = self._inner.get(canonical, ())
+            words = [w.span() for w in _WORD.finditer(folded, start, end)] if inner_terms else []
+            for first, last, inner in inner_terms:
+                inner_start, inner_end = words[first][0], words[last - 1][1]
+                if offsets:
+                    inner_start, inner_end = offsets[inner_start], offsets[inner_end - 1] + 1
+                for index, term in self._owners[inner]:
+                    if all(index != owner for owner, _ in owners):
+                        hit = Hit(term, inner_start, inner_end, cue)
+                        (negated if cue else found)[index].append(hit)
         return tuple(LexiconHits(tuple(f), tuple(n)) for f, n in zip(found, negated, strict=True))
 
     def _negation(self, folded: str, ends: list[int], start: int, end: int) -> str | None:
