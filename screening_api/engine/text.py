@@ -24,6 +24,7 @@ MAX_TERM_CHARS = 80
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _HAS_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH}]")
 _NON_WORD = re.compile(r"[^\w@$]|_")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _WORD = re.compile(r"[^ ]+")
 # Digits and symbols written for letters ("c0unty l1nes", "$hotting"): a pattern letter also
@@ -91,10 +92,20 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     if _HAS_ZERO_WIDTH.search(text):
         offsets = [i for i, c in enumerate(text) if c not in _ZERO_WIDTH]
         text = "".join(text[i] for i in offsets)
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII).decode("ascii"), offsets
-    folded = _lower_keeping_length(text).translate(_FOLD)
+    # Fold only the characters beyond ASCII (a "£", curly quotes, an accent), one by one;
+    # what is left is usually plain ASCII again and takes the fast path.
+    folded = _NON_ASCII.sub(_fold_character, _lower_keeping_length(text))
+    if folded.isascii():
+        return folded.encode("ascii").translate(_ASCII).decode("ascii"), offsets
     return _NON_WORD.sub(" ", folded), offsets
+
+
+def _fold_character(match: re.Match[str]) -> str:
+    char = match.group()
+    mapped = _FOLD.get(ord(char))
+    if mapped is not None:
+        return mapped
+    return char if char.isalnum() else " "
 
 
 def normalise_term(term: str) -> str:
