@@ -336,13 +336,16 @@ def _actual_observation(observation: Observation | None) -> str:
 def _field(leaf: FieldLeaf, negated: bool) -> CompiledCondition:
     spec = FIELDS[leaf.field]
     operator = OPERATORS[leaf.operator]
-    read, compare, operand = spec.read, operator.compare, leaf.value
+    read, compare = spec.read, operator.compare
+    operand = leaf.value
+    if operator.takes_list and isinstance(operand, tuple):
+        operand = frozenset(operand)  # made once here, not on every evaluation
 
     def evaluate(facts: Facts) -> Tri:
         value = read(facts.referral)
         return None if value is None else compare(value, operand)
 
-    expected = _must_not(f"{operator.phrase} {describe_value(operand)}", negated)
+    expected = _must_not(f"{operator.phrase} {describe_value(leaf.value)}", negated)
 
     def describe(facts: Facts, result: Tri) -> Evidence:
         return Evidence(

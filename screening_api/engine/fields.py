@@ -135,7 +135,9 @@ _SETS = frozenset({FieldType.SET})
 
 
 def _as_set(value: object) -> frozenset[object]:
-    return frozenset(value) if isinstance(value, list | tuple | frozenset | set) else frozenset()
+    if isinstance(value, frozenset):
+        return value  # operands are made frozensets once, when the rule is compiled
+    return frozenset(value) if isinstance(value, list | tuple | set) else frozenset()
 
 
 def _lt(a: object, b: object) -> bool:

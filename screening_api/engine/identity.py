@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from datetime import date
@@ -15,13 +16,14 @@ from screening_api.engine.model import RulesetSource
 _POSITIONAL = frozenset({"file", "line"})
 
 
+@functools.cache
+def _semantic_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _POSITIONAL)
+
+
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name not in _POSITIONAL
-        }
+        return {name: _plain(getattr(value, name)) for name in _semantic_fields(type(value))}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):

@@ -15,17 +15,35 @@ from screening_api.errors import Finding, Severity
 Path_ = tuple[str | int, ...]
 
 
+LoaderClass = type[yaml.SafeLoader] | type[yaml.CSafeLoader]
+
+
+def _yaml12_booleans(loader: LoaderClass) -> None:
+    """Only true/false are booleans, so a lexicon term `no` or `yes` stays text."""
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only true/false, so a lexicon term `no` stays text."""
+    """The pure-Python safe loader: its error messages are the ones findings quote."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+_yaml12_booleans(_Loader)
+_FastLoader: LoaderClass | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):
+        """libyaml's parser: about ten times faster on a large ruleset, same positions."""
+
+    _yaml12_booleans(_CLoader)
+    _FastLoader = _CLoader
 
 
 @dataclass(frozen=True)
@@ -46,7 +64,7 @@ class SourceDocument:
 
 
 class _Builder:
-    def __init__(self, loader: _Loader, display: str) -> None:
+    def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader, display: str) -> None:
         self.loader = loader
         self.display = display
         self.positions: dict[Path_, tuple[int, int]] = {}
@@ -103,11 +121,13 @@ def load_document(path: Path, display: str) -> tuple[SourceDocument | None, list
                 hint="save the file as UTF-8",
             )
         ]
-    loader = _Loader(text)
+    if _FastLoader is not None:
+        try:
+            return _compose(_FastLoader, text, path, display)
+        except (yaml.YAMLError, ValueError):
+            pass  # read it again with the pure-Python parser, whose messages findings quote
     try:
-        node = loader.get_single_node()
-        builder = _Builder(loader, display)
-        data = builder.build(node, ()) if node is not None else None
+        return _compose(_Loader, text, path, display)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -136,10 +156,19 @@ def load_document(path: Path, display: str) -> tuple[SourceDocument | None, list
                 hint="dates are written YYYY-MM-DD and must exist",
             )
         ]
+
+
+def _compose(
+    loader_class: LoaderClass, text: str, path: Path, display: str
+) -> tuple[SourceDocument | None, list[Finding]]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        builder = _Builder(loader, display)
+        data = builder.build(node, ()) if node is not None else None
     finally:
         loader.dispose()
-    document = SourceDocument(path, display, data, builder.positions)
-    return document, builder.findings
+    return SourceDocument(path, display, data, builder.positions), builder.findings
 
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:
