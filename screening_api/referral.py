@@ -203,6 +203,7 @@ _CHILD_DETAILS = (
     "unaccompanied_asylum_seeking",
 )
 
+
 class Referrer(BaseModel):
     """The agency that made the referral (never a person's name)."""
 

@@ -23,6 +23,7 @@ from screening_api.decision import (
     Truth,
 )
 from screening_api.engine.compiler import Explained, Facts, as_truth
+from screening_api.engine.compiler import Fact as FactKey
 from screening_api.engine.model import IndicatorKind, Rule, RuleStatus
 from screening_api.engine.model import Reference as RuleReference
 from screening_api.engine.reader import did_you_mean
@@ -99,7 +100,7 @@ def screen(
     fired: list[tuple[CompiledRule, Explained]] = []
     shadow: list[tuple[CompiledRule, Explained]] = []
     open_rules: list[tuple[CompiledRule, Explained]] = []  # not fired, explained
-    gap_rules: list[tuple[Rule, Explained]] = []  # undetermined with evidence of harm
+    gap_rules: list[tuple[Rule, list[FactKey]]] = []  # undetermined, with evidence of harm
     for compiled in ruleset.rules:
         rule = compiled.rule
         if not rule.in_effect(judged_on):
@@ -109,12 +110,10 @@ def screen(
         if result is True:
             (fired if is_active else shadow).append((compiled, compiled.condition.explain(facts)))
         elif is_active:
-            worth_a_gap = result is None and compiled.condition.has_positive_evidence(facts)
-            if worth_a_gap or explain == "full":
-                explained = compiled.condition.explain(facts)
-                open_rules.append((compiled, explained))
-                if worth_a_gap:
-                    gap_rules.append((compiled.rule, explained))
+            if result is None and compiled.condition.has_positive_evidence(facts):
+                gap_rules.append((compiled.rule, compiled.condition.unknowns(facts)))
+            if explain == "full":
+                open_rules.append((compiled, compiled.condition.explain(facts)))
 
     fired_rules = [c.rule for c, _ in fired]
     outcome = _outcome(referral, ruleset, fired_rules)
@@ -283,7 +282,7 @@ def _trace(rule: Rule, explained: Explained) -> RuleTrace:
 
 
 def _gaps(
-    gap_rules: Sequence[tuple[Rule, Explained]], outcome: Outcome
+    gap_rules: Sequence[tuple[Rule, list[FactKey]]], outcome: Outcome
 ) -> tuple[InformationGap, ...]:
     """Undetermined rules with some evidence of harm already, ranked by what knowing more could
     change.
@@ -295,8 +294,8 @@ def _gaps(
     """
     current = {d.domain: d.level for d in outcome.domains}
     ranked = []
-    for rule, explained in gap_rules:
-        unknown = {leaf.fact: None for leaf in explained.leaves() if leaf.result is None}
+    for rule, facts in gap_rules:
+        unknown = dict.fromkeys(facts)  # each fact once, in the order the rule names them
         change, weight = _could_change(rule, current, outcome.urgent)
         ranked.append((weight, len(unknown), rule.id, rule, tuple(unknown), change))
     ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
@@ -306,9 +305,7 @@ def _gaps(
             rule_id=rule.id,
             title=rule.title,
             unknown_facts=tuple(
-                Fact(kind=kind, name=name, label=label)
-                for kind, name, label in unknown
-                if kind is not None
+                Fact(kind=kind, name=name, label=label) for kind, name, label in unknown
             ),
             could_change=change,
         )

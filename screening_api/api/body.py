@@ -13,10 +13,10 @@ from typing import Any
 from starlette.requests import Request
 
 from screening_api.api.problems import (
-    BodyTooLarge,
-    MalformedJson,
-    NestingTooDeep,
-    UnsupportedMediaType,
+    BodyTooLargeError,
+    MalformedJsonError,
+    NestingTooDeepError,
+    UnsupportedMediaTypeError,
 )
 from screening_api.api.settings import Limits
 
@@ -25,14 +25,16 @@ __all__ = ["json_depth", "read_json"]
 
 def _is_json(content_type: str) -> bool:
     media = content_type.partition(";")[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and
-                                           media.endswith("+json"))
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
-def _too_large(limit: int) -> BodyTooLarge:
-    return BodyTooLarge(
-        f"the body is larger than this service accepts ({limit} bytes); send a smaller "
-        "batch", limit=limit)
+def _too_large(limit: int) -> BodyTooLargeError:
+    return BodyTooLargeError(
+        f"the body is larger than this service accepts ({limit} bytes); send a smaller batch",
+        limit=limit,
+    )
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -50,48 +52,48 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def _reject_constant(name: str) -> Any:
-    raise MalformedJson(f"'{name}' is not a JSON number; send numbers as digits")
+    raise MalformedJsonError(f"'{name}' is not a JSON number; send numbers as digits")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
-        raise MalformedJson("an object in the body names the same key twice")
+        raise MalformedJsonError("an object in the body names the same key twice")
     return result
 
 
 def json_depth(value: Any) -> int:
-    """How deeply objects and arrays nest in a parsed JSON value (a scalar has depth 0)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, depth + 1)
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
+    """How deeply objects and arrays nest in a parsed JSON value (a scalar has depth 0).
+
+    Walked level by level, visiting containers only, so a long narrative costs nothing.
+    """
+    depth = 0
+    level = [value] if isinstance(value, dict | list) else []
+    while level:
+        depth += 1
+        below: list[Any] = []
+        for container in level:
+            children = container.values() if isinstance(container, dict) else container
+            below.extend(child for child in children if isinstance(child, dict | list))
+        level = below
+    return depth
 
 
 def parse_json(raw: bytes, max_depth: int) -> Any:
     if not raw.strip():
-        raise MalformedJson("the body is empty; send a JSON object")
+        raise MalformedJsonError("the body is empty; send a JSON object")
     try:
         value = json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except RecursionError:
-        raise NestingTooDeep(_depth_message(max_depth), limit=max_depth) from None
+        raise NestingTooDeepError(_depth_message(max_depth), limit=max_depth) from None
     except json.JSONDecodeError as error:
-        raise MalformedJson(
-            f"the body is not valid JSON: {error.msg} at line {error.lineno} column "
-            f"{error.colno}") from None
+        raise MalformedJsonError(
+            f"the body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
     except UnicodeDecodeError:
-        raise MalformedJson("the body is not UTF-8 text") from None
+        raise MalformedJsonError("the body is not UTF-8 text") from None
     if json_depth(value) > max_depth:
-        raise NestingTooDeep(_depth_message(max_depth), limit=max_depth)
+        raise NestingTooDeepError(_depth_message(max_depth), limit=max_depth)
     return value
 
 
@@ -102,6 +104,7 @@ def _depth_message(max_depth: int) -> str:
 async def read_json(request: Request, limits: Limits) -> Any:
     """The request's JSON body, parsed, or a ``ServiceError`` naming the limit it broke."""
     if not _is_json(request.headers.get("content-type", "")):
-        raise UnsupportedMediaType("send the body as JSON with 'Content-Type: application/json'")
+        detail = "send the body as JSON with 'Content-Type: application/json'"
+        raise UnsupportedMediaTypeError(detail)
     raw = await read_body(request, limits.max_body_bytes)
     return parse_json(raw, limits.max_json_depth)

@@ -1,4 +1,4 @@
-"""The loaded ruleset shown as response models: identity, rules, conditions, pathways, indicators."""
+"""The loaded ruleset as response models: identity, rules, conditions, pathways, indicators."""
 
 from __future__ import annotations
 
@@ -58,12 +58,19 @@ def ruleset_info(snapshot: Snapshot) -> RulesetInfo:
     manifest = ruleset.source.manifest
     statuses = [rule.status for rule in ruleset.source.rules]
     return RulesetInfo(
-        id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256, title=manifest.title,
-        owner=manifest.owner, description=manifest.description, rules=len(statuses),
+        id=ruleset.id,
+        version=ruleset.version,
+        sha256=ruleset.sha256,
+        title=manifest.title,
+        owner=manifest.owner,
+        description=manifest.description,
+        rules=len(statuses),
         active_rules=statuses.count(RuleStatus.ACTIVE),
         candidate_rules=statuses.count(RuleStatus.CANDIDATE),
-        indicators=len(ruleset.indicators), pathways=len(ruleset.pathways),
-        warnings=len(ruleset.warnings), loaded_at=snapshot.loaded_at,
+        indicators=len(ruleset.indicators),
+        pathways=len(ruleset.pathways),
+        warnings=len(ruleset.warnings),
+        loaded_at=snapshot.loaded_at,
     )
 
 
@@ -73,22 +80,31 @@ def _references(references: Sequence[Reference]) -> tuple[ReferenceInfo, ...]:
 
 def _summary_fields(rule: Rule) -> dict[str, Any]:
     return {
-        "id": rule.id, "title": rule.title, "status": rule.status, "version": rule.version,
-        "owner": rule.owner, "effective_from": rule.effective_from,
-        "effective_to": rule.effective_to, "domains": rule.domains, "contexts": rule.contexts,
-        "level": rule.level, "urgent": rule.urgent,
+        "id": rule.id,
+        "title": rule.title,
+        "status": rule.status,
+        "version": rule.version,
+        "owner": rule.owner,
+        "effective_from": rule.effective_from,
+        "effective_to": rule.effective_to,
+        "domains": rule.domains,
+        "contexts": rule.contexts,
+        "level": rule.level,
+        "urgent": rule.urgent,
         "suggests_cin_factors": rule.suggests_cin_factors,
         "source": SourceLocation(file=rule.file, line=rule.line),
     }
 
 
-def rule_catalogue(ruleset: RuleSet, *, status: RuleStatus | None = None,
-                   domain: str | None = None) -> RuleCatalogue:
+def rule_catalogue(
+    ruleset: RuleSet, *, status: RuleStatus | None = None, domain: str | None = None
+) -> RuleCatalogue:
     rules = sorted(ruleset.source.rules, key=lambda r: r.id)
     return RuleCatalogue(
         ruleset=identity(ruleset),
         rules=tuple(
-            RuleSummary(**_summary_fields(rule)) for rule in rules
+            RuleSummary(**_summary_fields(rule))
+            for rule in rules
             if (status is None or rule.status is status)
             and (domain is None or domain in rule.domains)
         ),
@@ -97,10 +113,13 @@ def rule_catalogue(ruleset: RuleSet, *, status: RuleStatus | None = None,
 
 def rule_detail(ruleset: RuleSet, rule: Rule) -> RuleDetail:
     return RuleDetail(
-        **_summary_fields(rule), rationale=rule.rationale,
+        **_summary_fields(rule),
+        rationale=rule.rationale,
         references=_references(rule.references),
-        known_false_positives=rule.known_false_positives, superseded_by=rule.superseded_by,
-        when=condition(rule.when), ruleset=identity(ruleset),
+        known_false_positives=rule.known_false_positives,
+        superseded_by=rule.superseded_by,
+        when=condition(rule.when),
+        ruleset=identity(ruleset),
     )
 
 
@@ -116,7 +135,9 @@ def _plain(value: Any) -> Any:
 def _group(key: str) -> Callable[[Any], Condition]:
     def render(node: Any) -> Condition:
         return Condition.model_validate(
-            {"path": node.path, key: tuple(condition(c) for c in node.children)})
+            {"path": node.path, key: tuple(condition(c) for c in node.children)}
+        )
+
     return render
 
 
@@ -125,22 +146,26 @@ def _not(node: NotNode) -> Condition:
 
 
 def _at_least(node: AtLeastNode) -> Condition:
-    return Condition(path=node.path, at_least=node.minimum,
-                     of=tuple(condition(c) for c in node.children))
+    return Condition(
+        path=node.path, at_least=node.minimum, of=tuple(condition(c) for c in node.children)
+    )
 
 
 def _indicator(leaf: IndicatorLeaf) -> Condition:
     return Condition(
-        path=leaf.path, indicator=leaf.code,
+        path=leaf.path,
+        indicator=leaf.code,
         recency=tuple(str(r) for r in leaf.recency) or None,
         source=tuple(str(s) for s in leaf.source) or None,
-        count_at_least=leaf.count_at_least, within_days=leaf.within_days,
+        count_at_least=leaf.count_at_least,
+        within_days=leaf.within_days,
     )
 
 
 def _field(leaf: FieldLeaf) -> Condition:
-    return Condition(path=leaf.path, field=leaf.field, operator=leaf.operator,
-                     value=_plain(leaf.value))
+    return Condition(
+        path=leaf.path, field=leaf.field, operator=leaf.operator, value=_plain(leaf.value)
+    )
 
 
 def _mentions(leaf: MentionsLeaf) -> Condition:
@@ -164,17 +189,32 @@ def condition(node: ConditionNode) -> Condition:
     return _RENDERERS[type(node)](node)
 
 
-_ROUTING_CONDITIONS = ("domains", "level_at_least", "level_in", "overall_level_at_least",
-                       "overall_level_in", "urgent", "contexts", "subject_kind", "rules_fired")
+_ROUTING_CONDITIONS = (
+    "domains",
+    "level_at_least",
+    "level_in",
+    "overall_level_at_least",
+    "overall_level_in",
+    "urgent",
+    "contexts",
+    "subject_kind",
+    "rules_fired",
+)
 
 
 def _routing_row(row: RoutingRow) -> RoutingRowInfo:
     when = {
-        name: _plain(getattr(row, name)) for name in _ROUTING_CONDITIONS
+        name: _plain(getattr(row, name))
+        for name in _ROUTING_CONDITIONS
         if getattr(row, name) not in (None, ())
     }
-    return RoutingRowInfo(id=row.id, pathway=row.pathway, fallback=row.fallback, when=when,
-                          source=SourceLocation(file=row.file, line=row.line))
+    return RoutingRowInfo(
+        id=row.id,
+        pathway=row.pathway,
+        fallback=row.fallback,
+        when=when,
+        source=SourceLocation(file=row.file, line=row.line),
+    )
 
 
 def pathway_catalogue(ruleset: RuleSet) -> PathwayCatalogue:
@@ -182,9 +222,16 @@ def pathway_catalogue(ruleset: RuleSet) -> PathwayCatalogue:
     return PathwayCatalogue(
         ruleset=identity(ruleset),
         pathways=tuple(
-            PathwayInfo(id=p.id, title=p.title, description=p.description,
-                        priority=p.priority, owner_team=p.owner_team, advice=p.advice,
-                        applies_to=p.applies_to, references=_references(p.references))
+            PathwayInfo(
+                id=p.id,
+                title=p.title,
+                description=p.description,
+                priority=p.priority,
+                owner_team=p.owner_team,
+                advice=p.advice,
+                applies_to=p.applies_to,
+                references=_references(p.references),
+            )
             for p in pathways
         ),
         routing=tuple(_routing_row(row) for row in ruleset.routing),
@@ -195,8 +242,14 @@ def indicator_catalogue(ruleset: RuleSet) -> IndicatorCatalogue:
     return IndicatorCatalogue(
         ruleset=identity(ruleset),
         indicators=tuple(
-            IndicatorInfo(code=i.code, label=i.label, description=i.description, kind=i.kind,
-                          context=i.context, domains=i.domains)
+            IndicatorInfo(
+                code=i.code,
+                label=i.label,
+                description=i.description,
+                kind=i.kind,
+                context=i.context,
+                domains=i.domains,
+            )
             for i in ruleset.indicators.values()
         ),
     )

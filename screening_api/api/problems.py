@@ -23,18 +23,18 @@ __all__ = [
     "PROBLEM_BASE",
     "PROBLEM_MEDIA_TYPE",
     "PROBLEM_TYPES",
-    "BatchTooLarge",
-    "BodyTooLarge",
-    "Forbidden",
-    "MalformedJson",
-    "NarrativeTooLong",
-    "NestingTooDeep",
-    "NotFound",
+    "BatchTooLargeError",
+    "BodyTooLargeError",
+    "ForbiddenError",
+    "MalformedJsonError",
+    "NarrativeTooLongError",
+    "NestingTooDeepError",
+    "NotFoundError",
     "ProblemType",
-    "RequestTimedOut",
+    "RequestTimeoutError",
     "ServiceError",
-    "Unauthorized",
-    "UnsupportedMediaType",
+    "UnauthorizedError",
+    "UnsupportedMediaTypeError",
     "describe",
     "field_errors",
     "field_path",
@@ -89,43 +89,43 @@ class ServiceError(Exception):
         self.extensions = extensions
 
 
-class MalformedJson(ServiceError):
+class MalformedJsonError(ServiceError):
     slug = "malformed-json"
 
 
-class NestingTooDeep(ServiceError):
+class NestingTooDeepError(ServiceError):
     slug = "nesting-too-deep"
 
 
-class Unauthorized(ServiceError):
+class UnauthorizedError(ServiceError):
     slug = "unauthorized"
 
 
-class Forbidden(ServiceError):
+class ForbiddenError(ServiceError):
     slug = "forbidden"
 
 
-class NotFound(ServiceError):
+class NotFoundError(ServiceError):
     slug = "not-found"
 
 
-class BodyTooLarge(ServiceError):
+class BodyTooLargeError(ServiceError):
     slug = "body-too-large"
 
 
-class BatchTooLarge(ServiceError):
+class BatchTooLargeError(ServiceError):
     slug = "batch-too-large"
 
 
-class UnsupportedMediaType(ServiceError):
+class UnsupportedMediaTypeError(ServiceError):
     slug = "unsupported-media-type"
 
 
-class NarrativeTooLong(ServiceError):
+class NarrativeTooLongError(ServiceError):
     slug = "narrative-too-long"
 
 
-class RequestTimedOut(ServiceError):
+class RequestTimeoutError(ServiceError):
     slug = "timeout"
 
 

@@ -8,7 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from screening_api.decision import Decision
 from screening_api.engine.model import IndicatorKind, RuleStatus
@@ -48,10 +54,19 @@ _VIEW = ConfigDict(extra="forbid", frozen=True)
 _READ = ConfigDict(extra="ignore", frozen=True)
 
 
-class FieldError(BaseModel):
+class _Compact(BaseModel):
+    """Serialised without its unset (None) members, as a reader would write it by hand."""
+
+    @model_serializer(mode="wrap")
+    def _leave_out_unset(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {key: value for key, value in data.items() if value is not None}
+
+
+class FieldError(_Compact):
     """One field the request got wrong: where (a path such as ``subject.age_years``) and why."""
 
-    model_config = _READ
+    model_config = ConfigDict(extra="ignore", frozen=True, json_schema_mode_override="validation")
 
     field: str
     message: str
@@ -74,10 +89,11 @@ class Finding(BaseModel):
     text: str = Field(description="The finding as one line: file:line:col: severity CODE ...")
 
 
-class ProblemDetails(BaseModel):
-    """An error as ``application/problem+json`` (RFC 9457)."""
+class ProblemDetails(_Compact):
+    """An error as ``application/problem+json`` (RFC 9457); members without a value are left
+    out, and a problem type may add members of its own (``limit``, ``scope``)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, json_schema_mode_override="validation")
 
     type: str
     title: str
@@ -147,13 +163,15 @@ class RuleSummary(BaseModel):
     source: SourceLocation
 
 
-class Condition(BaseModel):
+class Condition(_Compact):
     """One node of a rule's condition, written as in the YAML (``all``, ``indicator``, ...).
 
     ``path`` names the node as decisions' evidence does (``when.all[1].any[0]``).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, json_schema_mode_override="validation"
+    )
 
     path: str
     all: tuple[Condition, ...] | None = None

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from screening_api.api.keys import KeyRing
 from screening_api.api.metrics import Metrics
-from screening_api.api.problems import NarrativeTooLong, ServiceError, describe
+from screening_api.api.problems import NarrativeTooLongError, ServiceError, describe
 from screening_api.api.schemas import (
     BatchItem,
     BatchResponse,
@@ -71,13 +71,15 @@ class Service:
         self.zone = _zone(self.settings.timezone)
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, clock: Clock | None = None,
-                      new_id: IdMaker | None = None) -> Service:
+    def from_settings(
+        cls, settings: Settings, *, clock: Clock | None = None, new_id: IdMaker | None = None
+    ) -> Service:
         """Load the ruleset (raising ``RulesetError`` if it is broken) and build the service."""
         now = clock or _utc_now
         store = RulesStore(settings.rules_dir, now)
-        service = cls(settings, store, KeyRing(settings.api_keys), Metrics(), now,
-                      new_id or _new_decision_id)
+        service = cls(
+            settings, store, KeyRing(settings.api_keys), Metrics(), now, new_id or _new_decision_id
+        )
         service.metrics.serving(store.current)
         return service
 
@@ -87,11 +89,17 @@ class Service:
         if isinstance(data, dict):
             narrative = data.get("narrative")
             if isinstance(narrative, str) and len(narrative) > limit:
-                raise NarrativeTooLong(
-                    f"narrative: {len(narrative)} characters; this service accepts at most "
-                    f"{limit}", limit=limit,
-                    errors=[{"field": "narrative", "message": f"at most {limit} characters",
-                             "code": "string_too_long"}])
+                raise NarrativeTooLongError(
+                    f"narrative: {len(narrative)} characters; this service accepts at most {limit}",
+                    limit=limit,
+                    errors=[
+                        {
+                            "field": "narrative",
+                            "message": f"at most {limit} characters",
+                            "code": "string_too_long",
+                        }
+                    ],
+                )
         return Referral.model_validate(data)
 
     def screen(self, data: Any, explain: Explain, snapshot: Snapshot) -> Decision:
@@ -101,12 +109,14 @@ class Service:
         as_of = referral.as_of or now.astimezone(self.zone).date()
         decision = screen(referral, snapshot.ruleset, as_of=as_of, explain=explain)
         stamped = decision.model_copy(
-            update={"decision_id": self.new_id(), "screened_at": now.astimezone(UTC)})
+            update={"decision_id": self.new_id(), "screened_at": now.astimezone(UTC)}
+        )
         self.metrics.observe_decision(stamped)
         return stamped
 
-    def screen_batch(self, items: Sequence[Any], explain: Explain,
-                     snapshot: Snapshot) -> BatchResponse:
+    def screen_batch(
+        self, items: Sequence[Any], explain: Explain, snapshot: Snapshot
+    ) -> BatchResponse:
         """Screen each item on its own, in input order; a refused item does not stop the rest."""
         results = []
         for index, item in enumerate(items):
@@ -116,9 +126,14 @@ class Service:
             except (ServiceError, ScreeningError, ValidationError) as error:
                 problem = describe(error)
             except Exception as error:  # one item's failure must not sink the batch
-                logger.error("screening one batch item failed",
-                             extra={"event": "batch_item_failed", "index": index,
-                                    "error_type": type(error).__name__})
+                logger.error(
+                    "screening one batch item failed",
+                    extra={
+                        "event": "batch_item_failed",
+                        "index": index,
+                        "error_type": type(error).__name__,
+                    },
+                )
                 problem = describe(error)
             if problem is None:
                 results.append(BatchItem(index=index, status=200, decision=decision))
@@ -126,6 +141,7 @@ class Service:
                 self.metrics.refused(problem)
                 results.append(BatchItem(index=index, status=problem.status, problem=problem))
         screened = sum(1 for r in results if r.decision is not None)
-        summary = BatchSummary(total=len(results), screened=screened,
-                               refused=len(results) - screened)
+        summary = BatchSummary(
+            total=len(results), screened=screened, refused=len(results) - screened
+        )
         return BatchResponse(results=tuple(results), summary=summary)

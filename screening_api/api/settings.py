@@ -1,10 +1,9 @@
-"""The service's settings: defaults, then an optional settings file, then ``SCREENING_*`` variables."""
+"""The service's settings: defaults, then a settings file, then ``SCREENING_*`` variables."""
 
 from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
-    EnvSettingsSource,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -115,27 +114,26 @@ def read_settings_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_settings(
-    path: Path | None = None, *, environ: Mapping[str, str] | None = None, **overrides: Any
-) -> Settings:
-    """Build settings: defaults, then the file at ``path``, then the environment, then overrides.
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from, by rising precedence: defaults, the file at ``path``, ``SCREENING_*``
+    environment variables, then ``overrides``. Raises ``ConfigurationError`` naming each bad
+    setting."""
+    file_values = read_settings_file(path) if path is not None else {}
 
-    ``environ`` replaces ``os.environ`` (tests pass their own). Raises ``ConfigurationError``
-    naming each bad setting.
-    """
-    values = read_settings_file(path) if path is not None else {}
-    source = EnvSettingsSource(Settings, case_sensitive=False)
-    if environ is not None:
-        source.env_vars = {key.lower(): value for key, value in environ.items()}
+    class _WithFile(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, env_settings, InitSettingsSource(settings_cls, file_values))
+
     try:
-        from_env = source()
-        for key, value in from_env.items():
-            if isinstance(value, dict) and isinstance(values.get(key), dict):
-                values[key] = {**values[key], **value}
-            else:
-                values[key] = value
-        values.update(overrides)
-        return Settings.model_validate(values)
+        return _WithFile(**overrides)
     except (ValidationError, ValueError) as error:
         raise ConfigurationError(describe_settings_error(error)) from None
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from screening_api.engine.ruleset import RuleSet, load_ruleset
 from screening_api.errors import RulesetError
@@ -34,10 +36,22 @@ class ReloadTrigger(StrEnum):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What requests read: a ruleset and when it was loaded."""
+    """What requests read: a ruleset, when it was loaded, and views of it rendered once.
+
+    The ruleset never changes, so a view of it (the rules catalogue, say) is rendered to
+    JSON on first request and kept with the snapshot; a reload brings a new, empty one.
+    """
 
     ruleset: RuleSet
     loaded_at: datetime
+    _views: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+
+    def view(self, key: str, render: Callable[[], BaseModel]) -> bytes:
+        """The JSON of the view named ``key``, rendered by ``render`` the first time."""
+        cached = self._views.get(key)
+        if cached is None:
+            cached = self._views[key] = render().model_dump_json(by_alias=True).encode()
+        return cached
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ class Explained(NamedTuple):
 
 
 Evaluate = Callable[[Facts], Tri]
+Fact = tuple[LeafKind, str, str]  # (kind, name, label) of what a leaf asks about
 Explain = Callable[[Facts], Explained]
 
 
@@ -84,6 +85,8 @@ Explain = Callable[[Facts], Explained]
 class CompiledCondition:
     evaluate: Evaluate
     explain: Explain
+    # the facts whose being unknown leaves this node undetermined (only unknown branches)
+    unknowns: Callable[[Facts], list[Fact]]
     # the leaves outside any `not`: one of them true is evidence worth an information gap
     positive: tuple[Evaluate, ...] = ()
 
@@ -180,8 +183,17 @@ def _group(children: list[CompiledCondition], combine: Combine) -> CompiledCondi
         judged = tuple(child(facts) for child in explainers)
         return Explained(combine([j.result for j in judged]), judged)
 
+    pairs = tuple((child.evaluate, child.unknowns) for child in children)
+
+    def unknowns(facts: Facts) -> list[Fact]:
+        found: list[Fact] = []
+        for child_evaluate, child_unknowns in pairs:
+            if child_evaluate(facts) is None:
+                found.extend(child_unknowns(facts))
+        return found
+
     positive = tuple(leaf for child in children for leaf in child.positive)
-    return CompiledCondition(evaluate, explain, positive)
+    return CompiledCondition(evaluate, explain, unknowns, positive)
 
 
 def _not(child: CompiledCondition) -> CompiledCondition:
@@ -197,7 +209,7 @@ def _not(child: CompiledCondition) -> CompiledCondition:
             None if judged.result is None else not judged.result, (judged,), inverts=True
         )
 
-    return CompiledCondition(evaluate, explain, child.positive)
+    return CompiledCondition(evaluate, explain, child.unknowns, child.positive)
 
 
 # --- leaves ------------------------------------------------------------------------------
@@ -206,9 +218,6 @@ def _not(child: CompiledCondition) -> CompiledCondition:
 def _must_not(expected: str, negated: bool) -> str:
     """Under a `not`, the rule needs the leaf to be false: say so in the evidence."""
     return f"not ({expected})" if negated else expected
-
-
-Fact = tuple[LeafKind, str, str]  # (kind, name, label) of what a leaf asks about
 
 
 def _leaf(
@@ -225,8 +234,11 @@ def _leaf(
         result = evaluate(facts)
         return Explained(result, (), lambda: describe(facts, result), fact(facts, result), negated)
 
+    def unknowns(facts: Facts) -> list[Fact]:
+        return [fact(facts, None)] if evaluate(facts) is None else []
+
     positive = (evidence_of_harm,) if evidence_of_harm is not None and not negated else ()
-    return CompiledCondition(evaluate, explain, positive)
+    return CompiledCondition(evaluate, explain, unknowns, positive)
 
 
 def _indicator(leaf: IndicatorLeaf, indicator: Indicator, negated: bool) -> CompiledCondition:
