@@ -17,7 +17,6 @@ from screening_api.decision import (
     Outcome,
     PathwayRecommendation,
     Provenance,
-    Reference,
     RuleTrace,
     SuggestedCode,
     Truth,
@@ -25,7 +24,6 @@ from screening_api.decision import (
 from screening_api.engine.compiler import Explained, Facts, as_truth
 from screening_api.engine.compiler import Fact as FactKey
 from screening_api.engine.model import IndicatorKind, Rule, RuleStatus
-from screening_api.engine.model import Reference as RuleReference
 from screening_api.engine.reader import did_you_mean
 from screening_api.engine.routing import OutcomeSummary, route
 from screening_api.engine.ruleset import CompiledRule, RuleSet
@@ -136,7 +134,7 @@ def screen(
             advice=r.pathway.advice,
             rows=r.rows,
             rules=r.rules,
-            references=_references(r.pathway.references),
+            references=ruleset.pathway_references[r.pathway.id],
         )
         for index, r in enumerate(routed)
     )
@@ -146,8 +144,8 @@ def screen(
         outcome=outcome,
         primary_pathway=pathways[0].pathway_id,
         pathways=pathways,
-        flags=tuple(_flag(c.rule, e) for c, e in fired),
-        shadow_flags=tuple(_flag(c.rule, e) for c, e in shadow),
+        flags=tuple(_flag(c, e) for c, e in fired),
+        shadow_flags=tuple(_flag(c, e) for c, e in shadow),
         information_gaps=_gaps(gap_rules, outcome),
         not_fired=(tuple(_trace(c.rule, e) for c, e in open_rules) if explain == "full" else None),
         provenance=Provenance(
@@ -158,10 +156,6 @@ def screen(
         ),
         notice=DECISION_SUPPORT_NOTICE,
     )
-
-
-def _references(references: Sequence[RuleReference]) -> tuple[Reference, ...]:
-    return tuple(Reference(title=r.title, url=r.url, section=r.section) for r in references)
 
 
 def _outcome(referral: Referral, ruleset: RuleSet, fired: Sequence[Rule]) -> Outcome:
@@ -241,7 +235,8 @@ def _contexts(
     return tuple(result)
 
 
-def _flag(rule: Rule, explained: Explained) -> Flag:
+def _flag(compiled: CompiledRule, explained: Explained) -> Flag:
+    rule = compiled.rule
     return Flag(
         rule_id=rule.id,
         version=rule.version,
@@ -251,7 +246,7 @@ def _flag(rule: Rule, explained: Explained) -> Flag:
         domains=rule.domains,
         contexts=rule.contexts,
         rationale=rule.rationale,
-        references=_references(rule.references),
+        references=compiled.references,
         suggests_cin_factors=rule.suggests_cin_factors,
         evidence=tuple(leaf.evidence() for leaf in explained.leaves()),
     )

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from screening_api.decision import Reference as ShownReference
 from screening_api.engine.compiler import CompiledCondition, compile_condition
 from screening_api.engine.identity import ruleset_sha256
 from screening_api.engine.loader import read_ruleset
 from screening_api.engine.model import (
     Indicator,
     Pathway,
+    Reference,
     RoutingRow,
     Rule,
     RulesetSource,
@@ -30,6 +32,11 @@ RUNNABLE = frozenset({RuleStatus.ACTIVE, RuleStatus.CANDIDATE, RuleStatus.DEPREC
 class CompiledRule:
     rule: Rule
     condition: CompiledCondition
+    references: tuple[ShownReference, ...]  # as decisions show them, made once
+
+
+def shown_references(references: Iterable[Reference]) -> tuple[ShownReference, ...]:
+    return tuple(ShownReference(title=r.title, url=r.url, section=r.section) for r in references)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class RuleSet:
     pathways: Mapping[str, Pathway]
     routing: tuple[RoutingRow, ...]
     matcher: Matcher
+    pathway_references: Mapping[str, tuple[ShownReference, ...]]
 
     @property
     def id(self) -> str:
@@ -62,7 +70,9 @@ def compile_ruleset(root: Path, source: RulesetSource, warnings: tuple[Finding, 
     indicators = MappingProxyType({i.code: i for i in source.indicators})
     slots = {lexicon.id: index for index, lexicon in enumerate(source.lexicons)}
     compiled = tuple(
-        CompiledRule(rule, compile_condition(rule.when, indicators, slots))
+        CompiledRule(
+            rule, compile_condition(rule.when, indicators, slots), shown_references(rule.references)
+        )
         for rule in sorted(source.rules, key=lambda r: r.id)
         if rule.status in RUNNABLE
     )
@@ -76,6 +86,9 @@ def compile_ruleset(root: Path, source: RulesetSource, warnings: tuple[Finding, 
         pathways=MappingProxyType({p.id: p for p in source.pathways}),
         routing=source.routing,
         matcher=Matcher(source.lexicons, source.negation),
+        pathway_references=MappingProxyType(
+            {p.id: shown_references(p.references) for p in source.pathways}
+        ),
     )
 
 
