@@ -9,7 +9,7 @@ from typing import Any
 from screening_api.decision import Decision
 from screening_api.engine.fields import FIELDS, OPERATORS
 from screening_api.engine.model import RuleStatus
-from screening_api.engine.rules import INDICATOR_OPTIONS, RULE_ID
+from screening_api.engine.rules import INDICATOR_OPTIONS, OPTIONAL, REQUIRED, RULE_ID
 from screening_api.referral import Recency, Referral, Source
 from screening_api.vocabulary import CIN_FACTORS, RULE_LEVELS, ContextTag, Domain
 
@@ -104,21 +104,11 @@ def rule_file_schema() -> dict[str, Any]:
             "superseded_by": {"type": "string", "pattern": RULE_ID.pattern},
             "when": condition,
         },
-        "required": [
-            "id",
-            "title",
-            "status",
-            "version",
-            "owner",
-            "effective_from",
-            "domains",
-            "contexts",
-            "level",
-            "rationale",
-            "when",
-        ],
+        "required": list(REQUIRED),
         "additionalProperties": False,
     }
+    if set(rule["properties"]) != {*REQUIRED, *OPTIONAL}:  # type: ignore[call-overload]
+        raise AssertionError("rule-file schema and rule parser disagree on rule keys")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{SCHEMA_BASE}/rule-file.schema.json",
