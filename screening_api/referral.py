@@ -256,8 +256,8 @@ class Place(BaseModel):
     area: (
         Annotated[
             StrictStr,
-            BeforeValidator(_postcode_district),
             Field(pattern=_POSTCODE_DISTRICT.pattern, max_length=4),
+            BeforeValidator(_postcode_district),
         ]
         | None
     ) = None

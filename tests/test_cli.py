@@ -53,7 +53,9 @@ def test_rules_check_json(capsys: pytest.CaptureFixture[str], mini_copy: Path) -
     }
 
 
-def test_rules_check_warnings_as_errors(capsys: pytest.CaptureFixture[str], mini_copy: Path) -> None:
+def test_rules_check_warnings_as_errors(
+    capsys: pytest.CaptureFixture[str], mini_copy: Path
+) -> None:
     (mini_copy / "tests" / "cases.yaml").unlink()
     code, out, _ = run(capsys, "rules", "check", str(mini_copy))
     assert (code, out.splitlines()[-1]) == (0, "0 error(s), 3 warning(s)")
@@ -75,11 +77,19 @@ def test_rules_test_strict(capsys: pytest.CaptureFixture[str], mini_copy: Path) 
 
 def test_screen_prints_a_decision(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "referral.json"
-    path.write_text(json.dumps(referral_data(
-        as_of="2026-06-01",
-        indicators={"found_out_of_area": {"status": "present", "recency": "current"},
+    path.write_text(
+        json.dumps(
+            referral_data(
+                as_of="2026-06-01",
+                indicators={
+                    "found_out_of_area": {"status": "present", "recency": "current"},
                     "found_with_drugs_or_cash": {"status": "present"},
-                    "harm_within_family_only": {"status": "absent"}})), encoding="utf-8")
+                    "harm_within_family_only": {"status": "absent"},
+                },
+            )
+        ),
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "screen", str(path), "--rules", str(MINI), "--explain", "full")
     assert (code, err) == (0, "")
     decision = json.loads(out)
@@ -102,12 +112,15 @@ def test_screen_refuses_a_bad_referral(capsys: pytest.CaptureFixture[str], tmp_p
 
 def test_screen_unknown_indicator(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "referral.json"
-    path.write_text(json.dumps(referral_data(indicators={"nope": {"status": "present"}})),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(referral_data(indicators={"nope": {"status": "present"}})), encoding="utf-8"
+    )
     code, _, err = run(capsys, "screen", str(path), "--rules", str(MINI), "--as-of", "2026-06-01")
     assert code == 1
-    assert err == ("referral refused: indicators.nope: unknown indicator code 'nope': it is not "
-                   "in the indicator catalogue\n")
+    assert err == (
+        "referral refused: indicators.nope: unknown indicator code 'nope': it is not "
+        "in the indicator catalogue\n"
+    )
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -129,6 +142,10 @@ def test_a_real_process_reads_stdin_and_is_deterministic() -> None:
         outputs.append(decision)
     assert outputs[0] == outputs[1]
     assert [f["rule_id"] for f in outputs[0]["shadow_flags"]] == ["CCE-009"]
-    version = subprocess.run([sys.executable, "-m", "screening_api", "--version"],
-                             capture_output=True, text=True, check=True)
+    version = subprocess.run(
+        [sys.executable, "-m", "screening_api", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert version.stdout == f"screening-api {__version__}\n"

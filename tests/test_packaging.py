@@ -16,9 +16,20 @@ ROOT = Path(__file__).parent.parent
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(ROOT)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
     )
     [built] = out.glob("screening_api-*.whl")
     return built
@@ -38,13 +49,15 @@ def test_wheel_contents(wheel: Path) -> None:
 def test_installed_wheel_loads_its_bundled_rules(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = (
-        "from screening_api import load_ruleset;"
-        "r = load_ruleset(); print(r.root); print(r.id)"
-    )
+    code = "from screening_api import load_ruleset;r = load_ruleset(); print(r.root); print(r.id)"
     done = subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
-        capture_output=True, text=True, check=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     )
-    assert done.stdout.splitlines() == [str(site / "screening_api" / "_bundled" / "rules"),
-                                        "default"]
+    assert done.stdout.splitlines() == [
+        str(site / "screening_api" / "_bundled" / "rules"),
+        "default",
+    ]

@@ -97,7 +97,8 @@ def test_areas_are_postcode_districts_never_full_postcodes() -> None:
     assert problems(referral_data(contexts={"places": [{"type": "park", "area": "LS9 7AB"}]})) == [
         (
             "contexts.places.0.area",
-            "Value error, must be a postcode district such as 'LS9', never a full postcode or address",
+            "Value error, must be a postcode district such as 'LS9', never a full postcode or "
+            "address",
         )
     ]
 

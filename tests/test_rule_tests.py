@@ -31,7 +31,9 @@ def write_case(root: Path, body: str) -> None:
 
 
 def test_a_failing_case_prints_a_short_diff(mini_copy: Path) -> None:
-    write_case(mini_copy, """\
+    write_case(
+        mini_copy,
+        """\
 - name: Expectations that do not hold
   as_of: 2026-06-01
   referral:
@@ -48,25 +50,30 @@ def test_a_failing_case_prints_a_short_diff(mini_copy: Path) -> None:
     pathways: [police_immediate]
     primary_pathway: police_immediate
     gaps: [MIS-001]
-""")
+""",
+    )
     ruleset, cases, _ = load_with_cases(mini_copy)
     [result] = run_cases(cases, ruleset).results
-    assert result.report() == "\n".join([
-        "FAIL rules/tests/cases.yaml:1 Expectations that do not hold",
-        "    fired: expected CCE-001 to fire; fired: CCE-002",
-        "    not_fired: CCE-002 fired",
-        "    level criminal_exploitation: expected significant, got moderate",
-        "    level going_missing: expected moderate, got none",
-        "    overall_level: expected significant, got moderate",
-        "    urgent: expected true, got false",
-        "    pathways: expected police_immediate; got mace_panel",
-        "    primary_pathway: expected police_immediate, got mace_panel",
-        "    gaps: expected MIS-001 as information gaps; got none",
-    ])
+    assert result.report() == "\n".join(
+        [
+            "FAIL rules/tests/cases.yaml:1 Expectations that do not hold",
+            "    fired: expected CCE-001 to fire; fired: CCE-002",
+            "    not_fired: CCE-002 fired",
+            "    level criminal_exploitation: expected significant, got moderate",
+            "    level going_missing: expected moderate, got none",
+            "    overall_level: expected significant, got moderate",
+            "    urgent: expected true, got false",
+            "    pathways: expected police_immediate; got mace_panel",
+            "    primary_pathway: expected police_immediate, got mace_panel",
+            "    gaps: expected MIS-001 as information gaps; got none",
+        ]
+    )
 
 
 def test_coverage_names_what_is_missing(mini_copy: Path) -> None:
-    write_case(mini_copy, """\
+    write_case(
+        mini_copy,
+        """\
 - name: Only one case
   as_of: 2026-06-01
   referral:
@@ -76,7 +83,8 @@ def test_coverage_names_what_is_missing(mini_copy: Path) -> None:
       harm_within_family_only: absent
   expect:
     fired: [CCE-001, CCE-002, MIS-001]
-""")
+""",
+    )
     ruleset, cases, _ = load_with_cases(mini_copy)
     run = run_cases(cases, ruleset)
     assert not run.coverage.complete
@@ -85,14 +93,17 @@ def test_coverage_names_what_is_missing(mini_copy: Path) -> None:
 
 
 def test_a_bad_test_referral_is_located(mini_copy: Path) -> None:
-    write_case(mini_copy, """\
+    write_case(
+        mini_copy,
+        """\
 - name: Age as text
   as_of: 2026-06-01
   referral:
     subject: {kind: child, age_years: "fifteen"}
   expect:
     fired: [CCE-404]
-""")
+""",
+    )
     with pytest.raises(RuleTestError) as caught:
         load_with_cases(mini_copy)
     assert str(caught.value) == (
@@ -103,13 +114,16 @@ def test_a_bad_test_referral_is_located(mini_copy: Path) -> None:
 
 
 def test_unknown_rule_named_in_a_test(mini_copy: Path) -> None:
-    write_case(mini_copy, """\
+    write_case(
+        mini_copy,
+        """\
 - name: Names a rule that does not exist
   as_of: 2026-06-01
   referral: {}
   expect:
     fired: [CCE-404]
-""")
+""",
+    )
     with pytest.raises(RuleTestError) as caught:
         load_with_cases(mini_copy)
     assert str(caught.value) == (

@@ -75,7 +75,8 @@ def test_fired_rule_with_evidence_levels_codes_and_pathway(
     assert decision.provenance.ruleset_version == "1.0.0"
     assert len(decision.provenance.ruleset_sha256) == 64
     assert decision.notice.startswith("Decision support only")
-    assert decision.decision_id is None and decision.screened_at is None
+    assert decision.decision_id is None
+    assert decision.screened_at is None
 
 
 def test_contexts_show_what_was_named(mini: RuleSet, make_referral: Make) -> None:
@@ -140,11 +141,13 @@ def test_gaps_are_ranked_by_what_they_could_change(mini: RuleSet, make_referral:
 
 
 def test_present_without_a_date_is_partial_evidence(mini: RuleSet, make_referral: Make) -> None:
-    referral = make_referral(indicators={
-        "found_out_of_area": {"status": "present"},
-        "found_with_drugs_or_cash": {"status": "present"},
-        "harm_within_family_only": {"status": "absent"},
-    })
+    referral = make_referral(
+        indicators={
+            "found_out_of_area": {"status": "present"},
+            "found_with_drugs_or_cash": {"status": "present"},
+            "harm_within_family_only": {"status": "absent"},
+        }
+    )
     decision = screen(referral, mini, as_of=AS_OF)
     assert decision.flags == ()
     [gap] = decision.information_gaps

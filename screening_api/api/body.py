@@ -65,16 +65,18 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def json_depth(value: Any) -> int:
     """How deeply objects and arrays nest in a parsed JSON value (a scalar has depth 0).
 
-    Walked level by level, visiting containers only, so a long narrative costs nothing.
+    Walked level by level over containers only (json.loads makes exactly dicts and lists),
+    so a long narrative costs nothing; plain loops, as this runs on every request.
     """
     depth = 0
-    level = [value] if isinstance(value, dict | list) else []
+    level = [value] if type(value) is dict or type(value) is list else []
     while level:
         depth += 1
         below: list[Any] = []
         for container in level:
-            children = container.values() if isinstance(container, dict) else container
-            below.extend(child for child in children if isinstance(child, dict | list))
+            for child in container.values() if type(container) is dict else container:
+                if type(child) is dict or type(child) is list:
+                    below.append(child)
         level = below
     return depth
 

@@ -21,7 +21,6 @@ from screening_api.api.examples import request_examples, response_examples
 from screening_api.api.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
 from screening_api.api.schemas import FieldError, Finding, ProblemDetails
 from screening_api.engine.ruleset import RuleSet
-from screening_api.referral import _POSTCODE_DISTRICT as POSTCODE_DISTRICT
 from screening_api.referral import Referral
 
 __all__ = ["TAGS", "build_openapi", "install_openapi", "openapi_json"]
@@ -83,21 +82,11 @@ def _contract_schemas(schemas: dict[str, Any], ruleset: RuleSet) -> None:
         "description": f"An indicator code of ruleset {ruleset.id} {ruleset.version}; "
         "GET /v1/indicators describes each.",
     }
-    _restore_area_pattern(schemas["Place"])
     indicators = schemas["Referral"]["properties"]["indicators"]
     indicators["propertyNames"] = {"$ref": _REF.format(model="IndicatorCode")}
     batch = schemas.get("BatchRequest")
     if batch is not None:
         batch["properties"]["referrals"]["items"] = {"$ref": _REF.format(model="Referral")}
-
-
-def _restore_area_pattern(place: dict[str, Any]) -> None:
-    """The contract checks ``Place.area`` against a pattern that pydantic leaves out of the
-    schema (its validator runs first); the document states it so generators and integrators
-    see the rule the service applies."""
-    for option in place["properties"]["area"].get("anyOf", []):
-        if option.get("type") == "string":
-            option.setdefault("pattern", POSTCODE_DISTRICT.pattern)
 
 
 def _request_body(description: str, schema: str, examples: dict[str, Any]) -> dict[str, Any]:

@@ -3,37 +3,27 @@ ignored."""
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 
-__all__ = ["refuse_unknown_query"]
-
-_KNOWN: dict[int, frozenset[str]] = {}
+__all__ = ["query_names", "refuse_unknown_query"]
 
 
-def _query_names(dependant: Dependant) -> set[str]:
+def query_names(dependant: Dependant) -> frozenset[str]:
+    """Every query parameter a route (or any of its dependencies) declares."""
     names = {param.alias for param in dependant.query_params}
     for dependency in dependant.dependencies:
-        names |= _query_names(dependency)
-    return names
+        names |= query_names(dependency)
+    return frozenset(names)
 
 
-def _known(route: APIRoute) -> frozenset[str]:
-    known = _KNOWN.get(id(route))
-    if known is None:
-        known = _KNOWN[id(route)] = frozenset(_query_names(route.dependant))
-    return known
-
-
-def refuse_unknown_query(request: Request) -> None:
-    """Each query parameter must be one the route declares (the guard of every route calls
-    this)."""
-    route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
-        return
-    unknown = [name for name in request.query_params if name not in _known(route)]
+def refuse_unknown_query(request: Request, known: Set[str]) -> None:
+    """Each query parameter must be one of ``known`` (``auth.admit`` calls this for every
+    route, with the names the route declares)."""
+    unknown = [name for name in request.query_params if name not in known]
     if unknown:
         raise RequestValidationError(
             [

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
-from screening_api.api.auth import ServiceDep, guard, security
+from screening_api.api.auth import AdmittedRoute, security, service_of
 from screening_api.api.keys import Scope
 from screening_api.api.reloading import reload_rules
 from screening_api.api.responses import problem_responses
@@ -13,7 +13,7 @@ from screening_api.api.snapshot import ReloadTrigger
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=AdmittedRoute)
 
 
 @router.post(
@@ -27,10 +27,10 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"])
     "this reloads only the worker that answers: send SIGHUP to the server process or turn "
     "on rules watching instead. Needs the `admin` scope.",
     responses=problem_responses(401, 403, 422),
-    dependencies=[Depends(guard(Scope.ADMIN))],
     openapi_extra=security(Scope.ADMIN),
 )
-async def reload(request: Request, service: ServiceDep) -> ReloadResult:
+async def reload(request: Request) -> ReloadResult:
+    service = service_of(request)
     result = await reload_rules(service, ReloadTrigger.API)
     request.state.log = {"changed": result.changed, "ruleset_sha256": result.current.sha256}
     return result

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from screening_api import __version__
-from screening_api.api.auth import ServiceDep, guard, security
+from screening_api.api.auth import AdmittedRoute, security, service_of
 from screening_api.api.catalogue import identity
 from screening_api.api.keys import Scope
 from screening_api.api.metrics import CONTENT_TYPE_LATEST
 from screening_api.api.responses import problem_responses
 from screening_api.api.schemas import Health, Readiness
-from screening_api.api.service import Service
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["health"], dependencies=[Depends(guard(None))])
+router = APIRouter(tags=["health"], route_class=AdmittedRoute)
 
 
 @router.get(
@@ -36,7 +35,8 @@ async def healthz() -> Health:
     description="Rules are loaded: which ruleset serves, since when, and whether the "
     "last reload failed (the previous rules then still serve). No key needed.",
 )
-async def readyz(service: ServiceDep) -> Readiness:
+async def readyz(request: Request) -> Readiness:
+    service = service_of(request)
     snapshot = service.store.current
     return Readiness(
         status="ready",
@@ -44,10 +44,6 @@ async def readyz(service: ServiceDep) -> Readiness:
         loaded_at=snapshot.loaded_at,
         last_reload_failed=service.store.last_reload_failed,
     )
-
-
-def _metrics_public(service: Service) -> bool:
-    return service.settings.metrics_public
 
 
 @router.get(
@@ -65,8 +61,8 @@ def _metrics_public(service: Service) -> bool:
         },
         **problem_responses(401, 403),
     },
-    dependencies=[Depends(guard(Scope.READ, waived=_metrics_public))],
-    openapi_extra=security(Scope.READ, optional=True),
+    openapi_extra=security(Scope.READ, public_when="metrics_public"),
 )
-async def metrics(service: ServiceDep) -> Response:
+async def metrics(request: Request) -> Response:
+    service = service_of(request)
     return Response(service.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from screening_api.api import catalogue
-from screening_api.api.auth import ServiceDep, guard, security
+from screening_api.api.auth import AdmittedRoute, security, service_of
 from screening_api.api.keys import Scope
 from screening_api.api.problems import NotFoundError
 from screening_api.api.responses import problem_responses
@@ -27,7 +27,7 @@ __all__ = ["router"]
 router = APIRouter(
     prefix="/v1",
     tags=["rules"],
-    dependencies=[Depends(guard(Scope.READ))],
+    route_class=AdmittedRoute,
     responses=problem_responses(401, 403),
 )
 
@@ -48,8 +48,8 @@ def _json(content: bytes) -> Response:
     "Needs the `read` scope.",
     openapi_extra=_READ,
 )
-async def get_ruleset(service: ServiceDep) -> Response:
-    snapshot = service.store.current
+async def get_ruleset(request: Request) -> Response:
+    snapshot = service_of(request).store.current
     return _json(snapshot.view("ruleset", lambda: catalogue.ruleset_info(snapshot)))
 
 
@@ -64,13 +64,14 @@ async def get_ruleset(service: ServiceDep) -> Response:
     openapi_extra=_READ,
 )
 async def list_rules(
-    service: ServiceDep,
+    request: Request,
     status: Annotated[RuleStatus | None, Query(description="Only rules with this status.")] = None,
     domain: Annotated[Domain | None, Query(description="Only rules in this harm domain.")] = None,
 ) -> Response:
-    ruleset = service.store.current.ruleset
+    snapshot = service_of(request).store.current
+    ruleset = snapshot.ruleset
     return _json(
-        service.store.current.view(
+        snapshot.view(
             f"rules?status={status}&domain={domain}",
             lambda: catalogue.rule_catalogue(ruleset, status=status, domain=domain),
         )
@@ -88,7 +89,7 @@ async def list_rules(
     openapi_extra=_READ,
 )
 async def get_rule(
-    service: ServiceDep,
+    request: Request,
     rule_id: Annotated[
         str,
         Path(
@@ -96,7 +97,7 @@ async def get_rule(
         ),
     ],
 ) -> Response:
-    snapshot = service.store.current
+    snapshot = service_of(request).store.current
     rule = snapshot.ruleset.rule(rule_id)
     if rule is None:
         raise NotFoundError("no rule with that id in the ruleset serving now")
@@ -114,8 +115,8 @@ async def get_rule(
     "routing rows that lead to them. Needs the `read` scope.",
     openapi_extra=_READ,
 )
-async def list_pathways(service: ServiceDep) -> Response:
-    snapshot = service.store.current
+async def list_pathways(request: Request) -> Response:
+    snapshot = service_of(request).store.current
     return _json(snapshot.view("pathways", lambda: catalogue.pathway_catalogue(snapshot.ruleset)))
 
 
@@ -129,8 +130,8 @@ async def list_pathways(service: ServiceDep) -> Response:
     "system to build its form. Needs the `read` scope.",
     openapi_extra=_READ,
 )
-async def list_indicators(service: ServiceDep) -> Response:
-    snapshot = service.store.current
+async def list_indicators(request: Request) -> Response:
+    snapshot = service_of(request).store.current
     return _json(
         snapshot.view("indicators", lambda: catalogue.indicator_catalogue(snapshot.ruleset))
     )

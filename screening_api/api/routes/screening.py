@@ -6,13 +6,12 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import anyio
-import anyio.lowlevel
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from screening_api.api.auth import ServiceDep, guard, security
+from screening_api.api.auth import AdmittedRoute, security, service_of
 from screening_api.api.body import read_json
 from screening_api.api.keys import Scope
 from screening_api.api.logs import pseudonymise
@@ -30,7 +29,7 @@ from screening_api.errors import ScreeningError
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", tags=["screening"])
+router = APIRouter(prefix="/v1", tags=["screening"], route_class=AdmittedRoute)
 
 T = TypeVar("T")
 
@@ -52,13 +51,16 @@ def _timed_out(service: Service) -> RequestTimeoutError:
 
 async def _read_in_time(service: Service, request: Request) -> Any:
     """The body, read within the request timeout (a client sending slowly is cut off)."""
+    seconds = service.settings.limits.request_timeout_seconds
+    deadline = anyio.current_time() + seconds
     try:
-        with anyio.fail_after(service.settings.limits.request_timeout_seconds):
+        with anyio.fail_after(seconds):
             data = await read_json(request, service.settings.limits)
-            await anyio.lowlevel.checkpoint()  # a body that used up the time stops here
-            return data
     except TimeoutError:
         raise _timed_out(service) from None
+    if anyio.current_time() > deadline:  # the body arrived, but used up all the time
+        raise _timed_out(service)
+    return data
 
 
 async def _in_thread_in_time(service: Service, request: Request, work: Callable[[Any], T]) -> T:
@@ -85,16 +87,14 @@ def _json(model: Decision | BatchResponse) -> Response:
     "zone. Needs the `screen` scope.",
     response_model=Decision,
     responses=problem_responses(400, 401, 403, 413, 415, 422, 503),
-    dependencies=[Depends(guard(Scope.SCREEN))],
     openapi_extra=security(Scope.SCREEN),
 )
-async def screen_referral(
-    request: Request, service: ServiceDep, explain: ExplainQuery = "summary"
-) -> Response:
+async def screen_referral(request: Request, explain: ExplainQuery = "summary") -> Response:
+    service = service_of(request)
     snapshot = service.store.current
     data = await _read_in_time(service, request)
-    # One referral is screened in the event loop: it takes well under a millisecond, less
-    # than a hop to a worker thread would cost.
+    # One referral is screened in the event loop: a bounded referral takes about a millisecond,
+    # and a hop to a worker thread and back would cost more than it frees (see benchmarks/).
     try:
         decision = service.screen(data, explain, snapshot)
     except (ServiceError, ScreeningError, ValidationError) as error:
@@ -122,12 +122,10 @@ async def screen_referral(
     "does not stop the others. Needs the `screen` scope.",
     response_model=BatchResponse,
     responses=problem_responses(400, 401, 403, 413, 415, 422, 503),
-    dependencies=[Depends(guard(Scope.SCREEN))],
     openapi_extra=security(Scope.SCREEN),
 )
-async def screen_batch(
-    request: Request, service: ServiceDep, explain: ExplainQuery = "summary"
-) -> Response:
+async def screen_batch(request: Request, explain: ExplainQuery = "summary") -> Response:
+    service = service_of(request)
     snapshot = service.store.current
     limit = service.settings.limits.max_batch_items
 
