@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -92,14 +94,28 @@ def compile_ruleset(root: Path, source: RulesetSource, warnings: tuple[Finding, 
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes hundreds of thousands of objects that all live on; the cyclic collector
+    would walk them again and again (a third of the time on a large ruleset) for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_ruleset(path: str | Path | None = None) -> RuleSet:
     """Load, validate and compile the ruleset in ``path`` (the bundled rules when None).
 
     Raises ``RulesetError`` carrying every finding when any error is found.
     """
     root = Path(path) if path is not None else bundled_rules()
-    source, report = read_ruleset(root)
-    if source is None:
-        raise RulesetError(report.sorted())
-    warnings = tuple(f for f in report.sorted() if f.severity is Severity.WARNING)
-    return compile_ruleset(root, source, warnings)
+    with _collector_paused():
+        source, report = read_ruleset(root)
+        if source is None:
+            raise RulesetError(report.sorted())
+        warnings = tuple(f for f in report.sorted() if f.severity is Severity.WARNING)
+        return compile_ruleset(root, source, warnings)
