@@ -22,6 +22,7 @@ from screening_api.api.schemas import (
     SourceLocation,
 )
 from screening_api.api.snapshot import Snapshot
+from screening_api.engine.catalogue import ROW_CONDITIONS
 from screening_api.engine.model import (
     AllNode,
     AnyNode,
@@ -189,17 +190,7 @@ def condition(node: ConditionNode) -> Condition:
     return _RENDERERS[type(node)](node)
 
 
-_ROUTING_CONDITIONS = (
-    "domains",
-    "level_at_least",
-    "level_in",
-    "overall_level_at_least",
-    "overall_level_in",
-    "urgent",
-    "contexts",
-    "subject_kind",
-    "rules_fired",
-)
+_ROUTING_CONDITIONS = ROW_CONDITIONS
 
 
 def _routing_row(row: RoutingRow) -> RoutingRowInfo:

@@ -20,6 +20,7 @@ from screening_api.engine.model import (
     Rule,
     RuleStatus,
 )
+from screening_api.engine.routing import rules_behind
 from screening_api.engine.ruleset import RuleSet
 from screening_api.vocabulary import CIN_FACTORS, DECISION_SUPPORT_NOTICE, Domain
 
@@ -193,19 +194,7 @@ class CatalogueWriter:
     def _pathways_for(self, rule: Rule) -> list[str]:
         chosen = []
         for row in self.ruleset.routing:
-            if row.fallback:
-                continue
-            if row.rules_fired and rule.id not in row.rules_fired:
-                continue
-            if row.domains and not set(row.domains) & set(rule.domains):
-                continue
-            if row.level_at_least and rule.level.rank < row.level_at_least.rank:
-                continue
-            if row.level_in and rule.level not in row.level_in:
-                continue
-            if row.urgent and not rule.urgent:
-                continue
-            if row.contexts and not set(row.contexts) & set(rule.contexts):
+            if row.fallback or not rules_behind(row, [rule]):
                 continue
             title = self.ruleset.pathways[row.pathway].title
             if title not in chosen:

@@ -72,6 +72,8 @@ def rules_behind(row: RoutingRow, fired: Iterable[Rule]) -> tuple[str, ...]:
             continue
         if row.level_at_least and rule.level.rank < row.level_at_least.rank:
             continue
+        if row.level_in and rule.level not in row.level_in:
+            continue
         if row.urgent and not rule.urgent:
             continue
         if row.contexts and not set(rule.contexts) & set(row.contexts):
