@@ -93,33 +93,10 @@ class Report:
         rule_id: str | None = None,
         hint: str | None = None,
     ) -> None:
-        self._record(Severity.ERROR, code, doc, where, message, rule_id, hint)
-
-    def warning(
-        self,
-        code: str,
-        doc: SourceDocument,
-        where: Path_,
-        message: str,
-        *,
-        rule_id: str | None = None,
-        hint: str | None = None,
-    ) -> None:
-        self._record(Severity.WARNING, code, doc, where, message, rule_id, hint)
-
-    def _record(
-        self,
-        severity: Severity,
-        code: str,
-        doc: SourceDocument,
-        where: Path_,
-        message: str,
-        rule_id: str | None,
-        hint: str | None,
-    ) -> None:
+        """An error at a node of a document; warnings are made across files (checks.py)."""
         line, column = doc.position(where)
         self.findings.append(
-            Finding(code, severity, message, doc.display, line, column, rule_id, hint)
+            Finding(code, Severity.ERROR, message, doc.display, line, column, rule_id, hint)
         )
 
     @property
@@ -143,9 +120,6 @@ class Reader:
 
     def error(self, code: str, where: Path_, message: str, hint: str | None = None) -> None:
         self.report.error(code, self.doc, where, message, rule_id=self.rule_id, hint=hint)
-
-    def warning(self, code: str, where: Path_, message: str, hint: str | None = None) -> None:
-        self.report.warning(code, self.doc, where, message, rule_id=self.rule_id, hint=hint)
 
     def mapping(
         self,
