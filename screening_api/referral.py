@@ -329,6 +329,6 @@ class Referral(BaseModel):
     subject: Subject
     referrer: Referrer | None = None
     indicators: Annotated[dict[IndicatorCode, Observation], Field(max_length=MAX_INDICATORS)] = {}
-    contexts: Contexts = Contexts()
+    contexts: Contexts = Field(default_factory=Contexts)
     narrative: Annotated[StrictStr, Field(max_length=MAX_NARRATIVE_CHARS)] | None = None
     monitoring: Monitoring | None = None
