@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening_api.engine.model import Lexicon, LexiconTerm, NegationCues
 from screening_api.engine.text import Matcher, fold, normalise_term
@@ -132,3 +134,33 @@ def test_pattern_is_a_trie_so_scanning_stays_linear() -> None:
     hits = matcher.scan("a" * 50_000 + " " + "a" * 5 + "b")
     assert hits is not None
     assert [h.term for h in hits[0].found] == ["aaaaab"]
+
+
+_FILLER = st.text(
+    alphabet=st.sampled_from([*"abc xyz.,;!?-'\n\t", "\u2019", "\u00e9", "\u200b", "\u00a3"]),
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    before=_FILLER,
+    after=_FILLER,
+    spelling=st.sampled_from(
+        ["county lines", "County-Lines", "going  country", "TRAP house", "c0unty l1nes", "shank"]
+    ),
+)
+def test_offsets_always_point_at_the_matched_words(before: str, after: str, spelling: str) -> None:
+    matcher = Matcher(LEXICONS, NegationCues(window_words=5))
+    text = f"{before} {spelling} {after}"
+    hits = matcher.scan(text)
+    assert hits is not None
+    spans = [h for lexicon in hits for h in (*lexicon.found, *lexicon.negated)]
+    assert spans, text
+    for hit in spans:
+        assert 0 <= hit.start < hit.end <= len(text)
+        matched = text[hit.start : hit.end]
+        assert matched[0].isalnum() or matched[0] in "$@"
+        assert normalise_term(matched.replace("\u200b", "")).replace("0", "o").replace(
+            "1", "i"
+        ) in {"county lines", "county line", "going country", "trap house", "shank"}
