@@ -14,7 +14,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from screening_api.engine.model import Lexicon, NegationCues
 
@@ -146,9 +146,9 @@ def _render(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
     return "(?:" + "|".join(branches) + ")"
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A term found at [start, end) of the original narrative, and the cue that negated it."""
+class Hit(NamedTuple):
+    """A term found at [start, end) of the original narrative, and the cue that negated it.
+    (A named tuple: one is made per match, and frozen dataclasses are slow to build.)"""
 
     term: str
     start: int
@@ -156,8 +156,7 @@ class Hit:
     negated_by: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class LexiconHits:
+class LexiconHits(NamedTuple):
     found: tuple[Hit, ...]
     negated: tuple[Hit, ...]
 
@@ -196,9 +195,8 @@ class Matcher:
         # the trie only there. The text is searched with one space put in front.
         self._pattern = re.compile(" " + _trie_pattern(terms) + "(?![^ ])") if terms else None
         self._window = negation.window_words
-        # longest cue first, so the explanation names "no concerns about" rather than "no"
-        self._before = tuple(f" {cue} " for cue in sorted(negation.before, key=len, reverse=True))
-        self._after = tuple(f" {cue} " for cue in sorted(negation.after, key=len, reverse=True))
+        self._before = _cue_pattern(negation.before)
+        self._after = _cue_pattern(negation.after)
         self._breakers = frozenset(negation.breakers)
 
     def scan(self, narrative: str | None) -> tuple[LexiconHits, ...] | None:
@@ -245,14 +243,20 @@ class Matcher:
         position = bisect.bisect_right(ends, start)
         sentence_start = ends[position - 1] if position else 0
         sentence_end = ends[position] - 1 if position < len(ends) else len(folded)
-        before = folded[max(sentence_start, start - 200) : start].split()[-self._window :]
+        # rsplit/split with a limit stop after the window: cost does not grow with the slice
+        before = folded[max(sentence_start, start - 200) : start].rsplit(None, self._window)
+        before = before[-self._window :]
         cue = self._find_cue(before[::-1], self._before, reverse=True)
         if cue or not self._after:
             return cue
-        after = folded[end : min(sentence_end, end + 200)].split()[: self._window]
+        after = folded[end : min(sentence_end, end + 200)].split(None, self._window)[: self._window]
         return self._find_cue(after, self._after, reverse=False)
 
-    def _find_cue(self, words: list[str], cues: tuple[str, ...], *, reverse: bool) -> str | None:
+    def _find_cue(
+        self, words: list[str], cues: re.Pattern[str] | None, *, reverse: bool
+    ) -> str | None:
+        if cues is None:
+            return None
         kept: list[str] = []
         for word in words:  # nearest word first; a breaker ends the cue's reach
             if word in self._breakers:
@@ -260,8 +264,14 @@ class Matcher:
             kept.append(word)
         if not kept:
             return None
-        window = " " + " ".join(kept[::-1] if reverse else kept) + " "
-        for cue in cues:
-            if cue in window:
-                return cue.strip()
+        found = cues.search(" " + " ".join(kept[::-1] if reverse else kept) + " ")
+        return found.group(1) if found else None
+
+
+def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str] | None:
+    """One search for every cue; the longest first, so the explanation names "no concerns
+    about" rather than "no"."""
+    if not cues:
         return None
+    ordered = sorted(set(cues), key=len, reverse=True)
+    return re.compile(" (" + "|".join(re.escape(cue) for cue in ordered) + ") ")
